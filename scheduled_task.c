@@ -1,0 +1,1049 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * scheduled_task: the scheduled-once service, state machine and API.
+ *
+ * A task runs its client's callback until the callback says
+ * SCHEDULED_TASK_SUCCESS, then never again: for the life of the binding or,
+ * with a persistent store, ever.  Runs are triggered from probe (create),
+ * from resume (the class device's PM callbacks, which the PM core calls
+ * after the client device's own resume) and on demand.  Every invocation
+ * holds the task's run_lock, so two runs of one task never overlap.
+ *
+ * The delayed work plays DMF's timer: it carries deferred scheduled runs
+ * and retries, and since a pending delayed work cannot be queued twice,
+ * a trigger that comes while one is armed adds nothing (DMF's
+ * TimerIsStarted).  Two more work items drain the on-demand requests.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/ctype.h>
+#include <linux/device.h>
+#include <linux/module.h>
+#include <linux/pm.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/workqueue.h>
+
+#include "scheduled_task.h"
+#include "scheduled_task_internal.h"
+
+#define CREATE_TRACE_POINTS
+#include "scheduled_task_trace.h"
+
+/* The default workqueue: freezable, so nothing runs while the system sleeps. */
+static struct workqueue_struct *st_wq;
+
+/* Serializes the duplicate-name check with device_add(). */
+static DEFINE_MUTEX(st_create_lock);
+
+/* One execute_now_deferred() call waiting to run. */
+struct st_call {
+	struct list_head node;
+	void *context;
+};
+
+static bool st_is_self(struct scheduled_task *task)
+{
+	return READ_ONCE(task->runner) == current;
+}
+
+static void st_free_calls(struct list_head *calls)
+{
+	struct st_call *call, *tmp;
+
+	list_for_each_entry_safe(call, tmp, calls, node) {
+		list_del(&call->node);
+		kfree(call);
+	}
+}
+
+const char *st_result_name(enum scheduled_task_result result)
+{
+	switch (result) {
+	case SCHEDULED_TASK_SUCCESS:
+		return "success";
+	case SCHEDULED_TASK_FAIL:
+		return "fail";
+	case SCHEDULED_TASK_FAIL_TRY_AGAIN:
+		return "fail-try-again";
+	case SCHEDULED_TASK_SUCCESS_TRY_AGAIN:
+		return "success-try-again";
+	default:
+		return "none";
+	}
+}
+
+/**
+ * st_state_name() - the task's state as the sysfs ``state`` attribute says it
+ * @task: the task
+ *
+ * Derived from the flags rather than kept, so it cannot disagree with them.
+ *
+ * Context: any; takes @task->lock.
+ * Return: a static string.
+ */
+const char *st_state_name(struct scheduled_task *task)
+{
+	const char *state;
+	unsigned long flags;
+
+	spin_lock_irqsave(&task->lock, flags);
+	if (task->store_error)
+		state = "store-error";
+	else if (task->running)
+		state = "running";
+	else if (task->completed)
+		state = "completed";
+	else if (task->cancelled)
+		state = "cancelled";
+	else if (task->armed == ST_ARMED_RETRY)
+		state = "retry-wait";
+	else if (task->armed == ST_ARMED_RUN || task->ex_requests ||
+		 !list_empty(&task->legacy_calls) || task->held)
+		state = "pending";
+	else
+		state = "idle";
+	spin_unlock_irqrestore(&task->lock, flags);
+	return state;
+}
+
+/* Arm the delayed work unless the task is done, stopped, or already armed. */
+static void st_arm_locked(struct scheduled_task *task, enum st_armed why,
+			  unsigned int delay_ms,
+			  enum scheduled_task_power_state state)
+{
+	lockdep_assert_held(&task->lock);
+
+	if (task->completed || task->cancelled || task->dying ||
+	    task->store_error)
+		return;
+	if (!queue_delayed_work(task->wq, &task->dwork,
+				msecs_to_jiffies(delay_ms)))
+		return;		/* B9: one timer at a time */
+	task->armed = why;
+	task->dwork_state = state;
+	dev_dbg(&task->dev, "%s armed, %u ms\n",
+		why == ST_ARMED_RETRY ? "retry" : "run", delay_ms);
+}
+
+static void st_arm(struct scheduled_task *task, enum st_armed why,
+		   unsigned int delay_ms, enum scheduled_task_power_state state)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&task->lock, flags);
+	st_arm_locked(task, why, delay_ms, state);
+	spin_unlock_irqrestore(&task->lock, flags);
+}
+
+/*
+ * Call the client.  The caller holds run_lock, which is what makes runs of
+ * one task mutually exclusive.
+ */
+static enum scheduled_task_result
+st_invoke(struct scheduled_task *task, void *context,
+	  enum scheduled_task_power_state state)
+{
+	enum scheduled_task_result result;
+	u64 start;
+
+	lockdep_assert_held(&task->run_lock);
+
+	spin_lock_irq(&task->lock);
+	task->running = true;
+	task->runs++;
+	spin_unlock_irq(&task->lock);
+	WRITE_ONCE(task->runner, current);
+
+	trace_scheduled_task_run(task, state);
+	start = ktime_get_ns();
+	result = task->cfg.callback(task, context, state);
+	trace_scheduled_task_done(task, result, ktime_get_ns() - start);
+
+	WRITE_ONCE(task->runner, NULL);
+	if (result < SCHEDULED_TASK_SUCCESS ||
+	    result > SCHEDULED_TASK_SUCCESS_TRY_AGAIN) {
+		dev_err_ratelimited(&task->dev,
+				    "callback returned invalid result %d, taken as fail\n",
+				    result);
+		result = SCHEDULED_TASK_FAIL;
+	}
+	spin_lock_irq(&task->lock);
+	task->running = false;
+	task->last_result = result;
+	spin_unlock_irq(&task->lock);
+	dev_dbg(&task->dev, "run %s, previous state %d\n",
+		st_result_name(result), state);
+	return result;
+}
+
+/* Record a SUCCESS: count it in the store first, then call it completed. */
+static void st_complete(struct scheduled_task *task)
+{
+	u32 n = 0;
+	int err;
+
+	mutex_lock(&task->store_lock);
+	if (task->store) {
+		err = st_store_read(task, &n);
+		if (!err)
+			err = st_store_write(task, n + 1);
+	} else {
+		n = task->times_run;
+		task->times_run = n + 1;
+		err = 0;
+	}
+
+	spin_lock_irq(&task->lock);
+	if (err) {
+		/* Unrecorded: running again could be a second run ever. */
+		task->store_error = true;
+	} else {
+		task->completed = true;
+		task->ex_requests = 0;
+	}
+	spin_unlock_irq(&task->lock);
+	mutex_unlock(&task->store_lock);
+
+	if (err)
+		dev_err(&task->dev, "cannot record completion in store %s: %d\n",
+			st_store_name(task), err);
+	else
+		dev_dbg(&task->dev, "completed, times_run %u\n", n + 1);
+}
+
+/*
+ * A scheduled run: honours the once state (B6), the result (B7, B8) and
+ * cancel (B14).  Returns SCHEDULED_TASK_RESULT_INVALID when it did not call
+ * the client.
+ */
+static enum scheduled_task_result
+st_run(struct scheduled_task *task, enum scheduled_task_power_state state)
+{
+	enum scheduled_task_result result;
+	bool skip;
+
+	mutex_lock(&task->run_lock);
+	spin_lock_irq(&task->lock);
+	skip = task->completed || task->cancelled || task->dying ||
+	       task->store_error;
+	spin_unlock_irq(&task->lock);
+	if (skip) {
+		mutex_unlock(&task->run_lock);
+		return SCHEDULED_TASK_RESULT_INVALID;
+	}
+
+	result = st_invoke(task, task->cfg.context, state);
+	switch (result) {
+	case SCHEDULED_TASK_SUCCESS:
+		st_complete(task);
+		break;
+	case SCHEDULED_TASK_SUCCESS_TRY_AGAIN:
+		st_arm(task, ST_ARMED_RETRY, task->cfg.retry_ms_on_success,
+		       SCHEDULED_TASK_POWER_NONE);
+		break;
+	case SCHEDULED_TASK_FAIL_TRY_AGAIN:
+		st_arm(task, ST_ARMED_RETRY, task->cfg.retry_ms_on_fail,
+		       SCHEDULED_TASK_POWER_NONE);
+		break;
+	default:
+		break;
+	}
+	mutex_unlock(&task->run_lock);
+	return result;
+}
+
+/*
+ * Work items that find the device suspended (possible only on a client
+ * workqueue that is not freezable) note it and leave; resume requeues them.
+ */
+static bool st_hold_if_suspended(struct scheduled_task *task, unsigned int what)
+{
+	lockdep_assert_held(&task->lock);
+
+	if (!task->suspended)
+		return false;
+	task->held |= what;
+	return true;
+}
+
+static void st_dwork_fn(struct work_struct *work)
+{
+	struct scheduled_task *task =
+		container_of(to_delayed_work(work), struct scheduled_task, dwork);
+	enum scheduled_task_power_state state;
+
+	spin_lock_irq(&task->lock);
+	if (st_hold_if_suspended(task, ST_HELD_DWORK)) {
+		spin_unlock_irq(&task->lock);
+		return;
+	}
+	task->armed = ST_ARMED_NONE;
+	state = task->dwork_state;
+	spin_unlock_irq(&task->lock);
+
+	st_run(task, state);
+}
+
+static void st_ex_work_fn(struct work_struct *work)
+{
+	struct scheduled_task *task =
+		container_of(work, struct scheduled_task, ex_work);
+
+	for (;;) {
+		spin_lock_irq(&task->lock);
+		if (st_hold_if_suspended(task, ST_HELD_EX) ||
+		    !task->ex_requests || task->cancelled || task->dying) {
+			spin_unlock_irq(&task->lock);
+			return;
+		}
+		task->ex_requests--;
+		spin_unlock_irq(&task->lock);
+
+		st_run(task, SCHEDULED_TASK_POWER_NONE);
+		cond_resched();
+	}
+}
+
+static void st_legacy_work_fn(struct work_struct *work)
+{
+	struct scheduled_task *task =
+		container_of(work, struct scheduled_task, legacy_work);
+	struct st_call *call;
+
+	for (;;) {
+		spin_lock_irq(&task->lock);
+		call = NULL;
+		if (!st_hold_if_suspended(task, ST_HELD_LEGACY) &&
+		    !task->cancelled && !task->dying)
+			call = list_first_entry_or_null(&task->legacy_calls,
+							struct st_call, node);
+		if (call)
+			list_del(&call->node);
+		spin_unlock_irq(&task->lock);
+		if (!call)
+			return;
+
+		/* DMF legacy semantics: the result and once state are ignored. */
+		mutex_lock(&task->run_lock);
+		st_invoke(task, call->context, SCHEDULED_TASK_POWER_NONE);
+		mutex_unlock(&task->run_lock);
+		kfree(call);
+		cond_resched();	/* DMF's To-Do: do not spin through a long queue */
+	}
+}
+
+/* D0Entry: the first power-up and every resume of an AT_RESUME task. */
+static int st_power_up(struct scheduled_task *task,
+		       enum scheduled_task_power_state state)
+{
+	if (task->cfg.when != SCHEDULED_TASK_AT_RESUME)
+		return 0;
+	if (task->cfg.mode == SCHEDULED_TASK_DEFERRED) {
+		st_arm(task, ST_ARMED_RUN, task->cfg.initial_delay_ms, state);
+		return 0;
+	}
+	return st_run(task, state) == SCHEDULED_TASK_FAIL ? -EIO : 0;
+}
+
+static bool st_valid_name(const char *name)
+{
+	size_t i, len = strnlen(name, ST_NAME_MAX + 1);
+
+	if (!len || len > ST_NAME_MAX)
+		return false;
+	for (i = 0; i < len; i++)
+		if (!islower(name[i]) && !isdigit(name[i]) &&
+		    name[i] != '_' && name[i] != '-')
+			return false;
+	return true;
+}
+
+/* B1: which field is wrong, or NULL when the configuration is valid. */
+static const char *st_invalid_field(const struct scheduled_task_config *cfg)
+{
+	if (!cfg->name || !st_valid_name(cfg->name))
+		return "name";
+	if (!cfg->callback)
+		return "callback";
+	if (cfg->persistence != SCHEDULED_TASK_PERSISTENT &&
+	    cfg->persistence != SCHEDULED_TASK_NOT_PERSISTENT)
+		return "persistence";
+	if (cfg->mode != SCHEDULED_TASK_IMMEDIATE &&
+	    cfg->mode != SCHEDULED_TASK_DEFERRED)
+		return "mode";
+	if (cfg->when != SCHEDULED_TASK_AT_PROBE &&
+	    cfg->when != SCHEDULED_TASK_AT_RESUME &&
+	    cfg->when != SCHEDULED_TASK_ON_DEMAND)
+		return "when";
+	return NULL;
+}
+
+static void st_release(struct device *dev)
+{
+	struct scheduled_task *task = st_from_dev(dev);
+
+	mutex_destroy(&task->run_lock);
+	lockdep_unregister_key(&task->run_key);
+	mutex_destroy(&task->store_lock);
+	kfree(task);
+}
+
+static struct scheduled_task *st_alloc(struct device *client,
+				       const struct scheduled_task_config *cfg)
+{
+	struct scheduled_task *task;
+
+	task = kzalloc(sizeof(*task), GFP_KERNEL);
+	if (!task)
+		return NULL;
+
+	task->client = client;
+	task->cfg = *cfg;
+	strscpy(task->name, cfg->name, sizeof(task->name));
+	task->cfg.name = task->name;
+	snprintf(task->key, sizeof(task->key), "%s/%s/%s",
+		 client->driver ? client->driver->name : "none",
+		 dev_name(client), task->name);
+	task->wq = cfg->wq ?: st_wq;
+
+	lockdep_register_key(&task->run_key);
+	mutex_init(&task->run_lock);
+	lockdep_set_class(&task->run_lock, &task->run_key);
+	mutex_init(&task->store_lock);
+	spin_lock_init(&task->lock);
+	INIT_LIST_HEAD(&task->legacy_calls);
+	INIT_DELAYED_WORK(&task->dwork, st_dwork_fn);
+	INIT_WORK(&task->ex_work, st_ex_work_fn);
+	INIT_WORK(&task->legacy_work, st_legacy_work_fn);
+
+	device_initialize(&task->dev);
+	task->dev.class = &st_class;
+	task->dev.parent = client;
+	task->dev.release = st_release;
+	return task;
+}
+
+/* Add the class device unless the client already has a task of that name. */
+static int st_add(struct scheduled_task *task)
+{
+	struct device *other;
+	int err;
+
+	err = dev_set_name(&task->dev, "%s:%s", dev_name(task->client),
+			   task->name);
+	if (err)
+		return err;
+
+	mutex_lock(&st_create_lock);
+	other = class_find_device_by_name(&st_class, dev_name(&task->dev));
+	if (other) {
+		put_device(other);
+		err = -EEXIST;
+	} else {
+		err = device_add(&task->dev);
+	}
+	mutex_unlock(&st_create_lock);
+	return err;
+}
+
+/* PERSISTENT tasks start completed if their record says they ran. */
+static void st_load_times_run(struct scheduled_task *task)
+{
+	u32 n;
+	int err;
+
+	mutex_lock(&task->store_lock);
+	err = st_store_read(task, &n);
+	mutex_unlock(&task->store_lock);
+
+	spin_lock_irq(&task->lock);
+	if (err)
+		task->store_error = true;
+	else
+		task->completed = n > 0;
+	spin_unlock_irq(&task->lock);
+
+	if (err)
+		dev_err(&task->dev,
+			"cannot read run count from store %s (%d): task will not run until times_run is written\n",
+			st_store_name(task), err);
+}
+
+/**
+ * scheduled_task_create() - create a task and run its probe-time trigger
+ * @dev: the client device, normally the one being probed.
+ * @cfg: the configuration; copied, so it may live on the stack.
+ *
+ * Called from probe, this is DMF's PrepareHardware: an %SCHEDULED_TASK_AT_PROBE
+ * %SCHEDULED_TASK_IMMEDIATE task runs its callback before this returns, a
+ * deferred one is scheduled after @cfg->initial_delay_ms.  An
+ * %SCHEDULED_TASK_AT_RESUME task makes its first power-up run here with
+ * previous state %SCHEDULED_TASK_POWER_OFF.  A %SCHEDULED_TASK_PERSISTENT
+ * task that its store says has run does not run again.
+ *
+ * The task appears as /sys/class/scheduled_task/<dev>:<name>/.  Destroy it
+ * with scheduled_task_destroy(), or use devm_scheduled_task_create().
+ *
+ * Context: process context; may sleep (and runs the callback for immediate
+ * tasks).
+ * Return: the task, or ERR_PTR() with -EINVAL for an invalid @dev or @cfg,
+ * -EEXIST if @dev already has a task of that name, -ENODEV if a persistent
+ * task has no store, -EIO if an immediate first run returned
+ * %SCHEDULED_TASK_FAIL, -ENOMEM.  Never NULL.
+ */
+struct scheduled_task *scheduled_task_create(struct device *dev,
+		const struct scheduled_task_config *cfg)
+{
+	struct scheduled_task *task;
+	const char *field;
+	int err;
+
+	if (!dev) {
+		pr_err("create: no device\n");
+		return ERR_PTR(-EINVAL);
+	}
+	if (!cfg) {
+		dev_err(dev, "scheduled task: no config\n");
+		return ERR_PTR(-EINVAL);
+	}
+	field = st_invalid_field(cfg);
+	if (field) {
+		dev_err(dev, "scheduled task %s: invalid %s\n",
+			cfg->name && st_valid_name(cfg->name) ? cfg->name : "?",
+			field);
+		return ERR_PTR(-EINVAL);
+	}
+
+	task = st_alloc(dev, cfg);
+	if (!task)
+		return ERR_PTR(-ENOMEM);
+
+	err = st_add(task);
+	if (err) {
+		if (err == -EEXIST)
+			dev_err(dev, "scheduled task %s already exists\n",
+				cfg->name);
+		else
+			dev_err(dev, "scheduled task %s: cannot add device: %d\n",
+				cfg->name, err);
+		put_device(&task->dev);
+		return ERR_PTR(err);
+	}
+
+	if (cfg->persistence == SCHEDULED_TASK_PERSISTENT) {
+		err = st_store_attach(task);
+		if (err) {
+			device_unregister(&task->dev);
+			return ERR_PTR(err);
+		}
+		st_load_times_run(task);
+	}
+	dev_dbg(&task->dev, "created, store %s\n", st_store_name(task));
+
+	err = 0;
+	if (cfg->when == SCHEDULED_TASK_AT_RESUME) {
+		err = st_power_up(task, SCHEDULED_TASK_POWER_OFF);
+	} else if (cfg->when == SCHEDULED_TASK_AT_PROBE) {
+		if (cfg->mode == SCHEDULED_TASK_DEFERRED)
+			st_arm(task, ST_ARMED_RUN, cfg->initial_delay_ms,
+			       SCHEDULED_TASK_POWER_NONE);
+		else if (st_run(task, SCHEDULED_TASK_POWER_NONE) ==
+			 SCHEDULED_TASK_FAIL)
+			err = -EIO;
+	}
+	if (err) {
+		dev_err(dev, "scheduled task %s: first run failed\n", cfg->name);
+		scheduled_task_destroy(task);
+		return ERR_PTR(err);
+	}
+	return task;
+}
+EXPORT_SYMBOL_NS_GPL(scheduled_task_create, SCHEDULED_TASK);
+
+static void st_devm_destroy(void *task)
+{
+	scheduled_task_destroy(task);
+}
+
+/**
+ * devm_scheduled_task_create() - scheduled_task_create() with a devm lifetime
+ * @dev: the client device; the task is destroyed when @dev is unbound (or
+ *	its probe fails).
+ * @cfg: the configuration; copied.
+ *
+ * Context: process context; may sleep.
+ * Return: as scheduled_task_create().
+ */
+struct scheduled_task *devm_scheduled_task_create(struct device *dev,
+		const struct scheduled_task_config *cfg)
+{
+	struct scheduled_task *task;
+	int err;
+
+	task = scheduled_task_create(dev, cfg);
+	if (IS_ERR(task))
+		return task;
+	err = devm_add_action_or_reset(dev, st_devm_destroy, task);
+	if (err)
+		return ERR_PTR(err);
+	return task;
+}
+EXPORT_SYMBOL_NS_GPL(devm_scheduled_task_create, SCHEDULED_TASK);
+
+/* Stop everything; wait for it unless called from the task's own callback. */
+static void st_stop(struct scheduled_task *task, bool dying)
+{
+	LIST_HEAD(dropped);
+	bool self = st_is_self(task);
+
+	spin_lock_irq(&task->lock);
+	task->cancelled = true;
+	task->dying |= dying;
+	task->ex_requests = 0;
+	task->held = 0;
+	task->armed = ST_ARMED_NONE;
+	list_splice_init(&task->legacy_calls, &dropped);
+	spin_unlock_irq(&task->lock);
+	st_free_calls(&dropped);
+
+	if (self) {
+		cancel_delayed_work(&task->dwork);
+		cancel_work(&task->ex_work);
+		cancel_work(&task->legacy_work);
+		return;
+	}
+	cancel_delayed_work_sync(&task->dwork);
+	cancel_work_sync(&task->ex_work);
+	cancel_work_sync(&task->legacy_work);
+	/* Wait for a run in a caller's thread (immediate, execute_now). */
+	mutex_lock(&task->run_lock);
+	mutex_unlock(&task->run_lock);
+}
+
+/**
+ * scheduled_task_destroy() - stop a task and free it
+ * @task: the task; NULL or an ERR_PTR() is ignored.
+ *
+ * Cancels pending runs, retries and queued calls, waits for a running
+ * callback to return, removes the sysfs directory and frees the task.  No
+ * callback runs after this returns.  The persistent record stays.
+ *
+ * Context: process context; may sleep.  Must not be called from the
+ * task's own callback.
+ */
+void scheduled_task_destroy(struct scheduled_task *task)
+{
+	if (IS_ERR_OR_NULL(task))
+		return;
+	if (dev_WARN_ONCE(&task->dev, st_is_self(task),
+			  "destroyed from its own callback\n"))
+		return;
+
+	st_stop(task, true);
+	dev_dbg(&task->dev, "destroyed\n");
+	mutex_lock(&task->store_lock);
+	st_store_detach(task);
+	mutex_unlock(&task->store_lock);
+	device_unregister(&task->dev);
+}
+EXPORT_SYMBOL_NS_GPL(scheduled_task_destroy, SCHEDULED_TASK);
+
+/**
+ * scheduled_task_cancel() - stop scheduled runs, retries and queued calls
+ * @task: the task.
+ *
+ * Pending runs, retries and queued deferred calls are dropped, not
+ * delayed.  Waits for a running callback to return, except when called
+ * from that callback, where it only stops future runs.  Until
+ * scheduled_task_restart() no scheduled run, retry or deferred call starts;
+ * scheduled_task_execute_now() still runs.  Idempotent.  (DMF: Cancel.)
+ *
+ * Context: process context; may sleep.
+ */
+void scheduled_task_cancel(struct scheduled_task *task)
+{
+	st_stop(task, false);
+	dev_dbg(&task->dev, "cancelled\n");
+}
+EXPORT_SYMBOL_NS_GPL(scheduled_task_cancel, SCHEDULED_TASK);
+
+/**
+ * scheduled_task_restart() - allow runs again after scheduled_task_cancel()
+ * @task: the task.
+ *
+ * An %SCHEDULED_TASK_AT_PROBE or %SCHEDULED_TASK_AT_RESUME deferred task
+ * that has not completed is scheduled to run after its initial delay
+ * (unless a run is already pending).  Does nothing once destroy has begun.
+ * (DMF: Restart.)
+ *
+ * Context: any, including atomic context.
+ */
+void scheduled_task_restart(struct scheduled_task *task)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&task->lock, flags);
+	if (!task->dying) {
+		task->cancelled = false;
+		if (task->cfg.when != SCHEDULED_TASK_ON_DEMAND &&
+		    task->cfg.mode == SCHEDULED_TASK_DEFERRED)
+			st_arm_locked(task, ST_ARMED_RUN,
+				      task->cfg.initial_delay_ms,
+				      SCHEDULED_TASK_POWER_NONE);
+	}
+	spin_unlock_irqrestore(&task->lock, flags);
+	dev_dbg(&task->dev, "restarted\n");
+}
+EXPORT_SYMBOL_NS_GPL(scheduled_task_restart, SCHEDULED_TASK);
+
+/**
+ * scheduled_task_execute_now() - call the callback now, in this thread
+ * @task: the task.
+ * @context: passed to the callback instead of the config context.
+ *
+ * A direct call (DMF: ExecuteNow): the callback gets
+ * %SCHEDULED_TASK_POWER_NONE, and its result changes neither the once
+ * state, nor times_run, nor timers.  It does wait for any other run of
+ * the task to finish first, and it runs even after
+ * scheduled_task_cancel().
+ *
+ * Context: process context; may sleep.
+ * Return: the callback's result; %SCHEDULED_TASK_RESULT_INVALID without
+ * calling it when called from the task's own callback (which would
+ * deadlock) or once destroy has begun.
+ */
+enum scheduled_task_result
+scheduled_task_execute_now(struct scheduled_task *task, void *context)
+{
+	enum scheduled_task_result result;
+
+	if (st_is_self(task)) {
+		dev_err_ratelimited(&task->dev,
+				    "execute_now called from the task's own callback\n");
+		return SCHEDULED_TASK_RESULT_INVALID;
+	}
+	might_sleep();
+
+	mutex_lock(&task->run_lock);
+	if (READ_ONCE(task->dying))
+		result = SCHEDULED_TASK_RESULT_INVALID;
+	else
+		result = st_invoke(task, context, SCHEDULED_TASK_POWER_NONE);
+	mutex_unlock(&task->run_lock);
+	return result;
+}
+EXPORT_SYMBOL_NS_GPL(scheduled_task_execute_now, SCHEDULED_TASK);
+
+/**
+ * scheduled_task_execute_now_deferred() - queue one call with this context
+ * @task: the task.
+ * @context: passed to the callback for this call.
+ *
+ * DMF's legacy ExecuteNowDeferred: the callback runs once per call, in call
+ * order, on the workqueue, each with its own call's @context; its result is
+ * ignored and the once state is neither read nor changed.  Prefer
+ * scheduled_task_execute_now_deferred_ex().
+ *
+ * Context: any, including atomic context.
+ * Return: 0; -ECANCELED after scheduled_task_cancel() or once destroy has
+ * begun; -ENOMEM if the call cannot be recorded (nothing is queued).
+ */
+int scheduled_task_execute_now_deferred(struct scheduled_task *task,
+					void *context)
+{
+	struct st_call *call;
+	unsigned long flags;
+	int err = 0;
+
+	call = kmalloc(sizeof(*call), GFP_ATOMIC);
+	if (!call)
+		return -ENOMEM;
+	call->context = context;
+
+	spin_lock_irqsave(&task->lock, flags);
+	if (task->cancelled || task->dying) {
+		err = -ECANCELED;
+	} else {
+		list_add_tail(&call->node, &task->legacy_calls);
+		if (!task->suspended)
+			queue_work(task->wq, &task->legacy_work);
+		else
+			task->held |= ST_HELD_LEGACY;
+	}
+	spin_unlock_irqrestore(&task->lock, flags);
+
+	if (err)
+		kfree(call);
+	return err;
+}
+EXPORT_SYMBOL_NS_GPL(scheduled_task_execute_now_deferred, SCHEDULED_TASK);
+
+/**
+ * scheduled_task_execute_now_deferred_ex() - request one scheduled run
+ * @task: the task.
+ *
+ * DMF's ExecuteNowDeferredEx: the callback runs on the workqueue with the
+ * config context and its result is honoured (completion, retries).
+ * Requests are counted: N calls give N runs, one after another, except that
+ * the requests left when a run returns %SCHEDULED_TASK_SUCCESS are dropped.
+ * A completed task does not run.
+ *
+ * Context: any, including atomic context.
+ * Return: 0 (also when the task is completed and nothing runs);
+ * -ECANCELED after scheduled_task_cancel() or once destroy has begun.
+ */
+int scheduled_task_execute_now_deferred_ex(struct scheduled_task *task)
+{
+	unsigned long flags;
+	int err = 0;
+
+	spin_lock_irqsave(&task->lock, flags);
+	if (task->cancelled || task->dying) {
+		err = -ECANCELED;
+	} else if (!task->completed) {
+		task->ex_requests++;
+		if (!task->suspended)
+			queue_work(task->wq, &task->ex_work);
+		else
+			task->held |= ST_HELD_EX;
+	}
+	spin_unlock_irqrestore(&task->lock, flags);
+	return err;
+}
+EXPORT_SYMBOL_NS_GPL(scheduled_task_execute_now_deferred_ex, SCHEDULED_TASK);
+
+/**
+ * scheduled_task_times_run_get() - how many times the task completed
+ * @task: the task.
+ * @times_run: where to store the count.
+ *
+ * Reads the persistent store for a %SCHEDULED_TASK_PERSISTENT task, memory
+ * otherwise.  (DMF: TimesRunGet.)
+ *
+ * Context: process context; may sleep.
+ * Return: 0, or the store's negative error code (then @times_run is not
+ * written).
+ */
+int scheduled_task_times_run_get(struct scheduled_task *task, u32 *times_run)
+{
+	int err = 0;
+
+	mutex_lock(&task->store_lock);
+	if (task->store)
+		err = st_store_read(task, times_run);
+	else
+		*times_run = task->times_run;
+	mutex_unlock(&task->store_lock);
+	if (err)
+		dev_err(&task->dev, "cannot read times_run: %d\n", err);
+	return err;
+}
+EXPORT_SYMBOL_NS_GPL(scheduled_task_times_run_get, SCHEDULED_TASK);
+
+/**
+ * scheduled_task_times_run_set() - set the run count
+ * @task: the task.
+ * @times_run: the new count.
+ *
+ * Writes through to the store for a %SCHEDULED_TASK_PERSISTENT task.  0
+ * makes a completed task run again at its next trigger; any other value
+ * marks it completed.  A successful write also clears a store error.
+ * (DMF: TimesRunSet.)
+ *
+ * Context: process context; may sleep.
+ * Return: 0, or the store's negative error code (then nothing changed).
+ */
+int scheduled_task_times_run_set(struct scheduled_task *task, u32 times_run)
+{
+	int err = 0;
+
+	mutex_lock(&task->store_lock);
+	if (task->store)
+		err = st_store_write(task, times_run);
+	else
+		task->times_run = times_run;
+	if (!err) {
+		spin_lock_irq(&task->lock);
+		task->completed = times_run > 0;
+		task->store_error = false;
+		spin_unlock_irq(&task->lock);
+	}
+	mutex_unlock(&task->store_lock);
+
+	if (err)
+		dev_err(&task->dev, "cannot write times_run %u: %d\n",
+			times_run, err);
+	else
+		dev_dbg(&task->dev, "times_run set to %u\n", times_run);
+	return err;
+}
+EXPORT_SYMBOL_NS_GPL(scheduled_task_times_run_set, SCHEDULED_TASK);
+
+/**
+ * scheduled_task_resume() - the client's runtime-PM resume hook (D0Entry)
+ * @task: the task.
+ * @previous_state: the state the device resumes from, normally
+ *	%SCHEDULED_TASK_POWER_RUNTIME_SUSPENDED.
+ *
+ * System sleep needs no call: the task's class device resumes after its
+ * parent, the client.  Call this from the client's runtime_resume
+ * callback.  Tasks that are not %SCHEDULED_TASK_AT_RESUME ignore it.
+ *
+ * Context: process context; may sleep (an immediate task runs here).
+ * Return: 0; -EINVAL for an invalid @previous_state; -EIO when an
+ * immediate run returned %SCHEDULED_TASK_FAIL.
+ */
+int scheduled_task_resume(struct scheduled_task *task,
+			  enum scheduled_task_power_state previous_state)
+{
+	if (previous_state <= SCHEDULED_TASK_POWER_NONE ||
+	    previous_state > SCHEDULED_TASK_POWER_RUNTIME_SUSPENDED) {
+		dev_err(&task->dev, "resume: invalid previous state %d\n",
+			previous_state);
+		return -EINVAL;
+	}
+	return st_power_up(task, previous_state);
+}
+EXPORT_SYMBOL_NS_GPL(scheduled_task_resume, SCHEDULED_TASK);
+
+/**
+ * scheduled_task_device() - the client device a task belongs to
+ * @task: the task.
+ *
+ * Context: any.
+ * Return: the device given to create.
+ */
+struct device *scheduled_task_device(struct scheduled_task *task)
+{
+	return task->client;
+}
+EXPORT_SYMBOL_NS_GPL(scheduled_task_device, SCHEDULED_TASK);
+
+/**
+ * scheduled_task_context() - the context from the task's configuration
+ * @task: the task.
+ *
+ * Context: any.
+ * Return: &scheduled_task_config.context.
+ */
+void *scheduled_task_context(struct scheduled_task *task)
+{
+	return task->cfg.context;
+}
+EXPORT_SYMBOL_NS_GPL(scheduled_task_context, SCHEDULED_TASK);
+
+/**
+ * st_flush() - wait until nothing of the task is queued or running
+ * @task: the task.
+ *
+ * For tests: after it returns, counts can be compared exactly.  Retries
+ * armed by the flushed runs are flushed too.
+ *
+ * Context: process context; may sleep; not from the task's callback.
+ */
+void st_flush(struct scheduled_task *task)
+{
+	do {
+		flush_delayed_work(&task->dwork);
+		flush_work(&task->ex_work);
+		flush_work(&task->legacy_work);
+	} while (delayed_work_pending(&task->dwork) ||
+		 work_pending(&task->ex_work) ||
+		 work_pending(&task->legacy_work));
+	mutex_lock(&task->run_lock);
+	mutex_unlock(&task->run_lock);
+}
+ST_EXPORT_FOR_KUNIT(st_flush);
+
+/* System sleep.  The PM core calls these after the client's own callbacks. */
+static int st_pm_suspend(struct device *dev)
+{
+	struct scheduled_task *task = st_from_dev(dev);
+
+	spin_lock_irq(&task->lock);
+	task->suspended = true;
+	spin_unlock_irq(&task->lock);
+	return 0;
+}
+
+/* Let deferred work go again, requeueing what found the device asleep. */
+static void st_wake(struct scheduled_task *task)
+{
+	spin_lock_irq(&task->lock);
+	task->suspended = false;
+	if (task->held & ST_HELD_DWORK)
+		queue_delayed_work(task->wq, &task->dwork, 0);
+	if (task->held & ST_HELD_EX)
+		queue_work(task->wq, &task->ex_work);
+	if (task->held & ST_HELD_LEGACY)
+		queue_work(task->wq, &task->legacy_work);
+	task->held = 0;
+	spin_unlock_irq(&task->lock);
+}
+
+static int st_pm_resume(struct device *dev)
+{
+	struct scheduled_task *task = st_from_dev(dev);
+
+	st_wake(task);
+	return st_power_up(task, SCHEDULED_TASK_POWER_SUSPENDED);
+}
+
+static int st_pm_restore(struct device *dev)
+{
+	struct scheduled_task *task = st_from_dev(dev);
+
+	st_wake(task);
+	return st_power_up(task, SCHEDULED_TASK_POWER_OFF);
+}
+
+/* After a hibernation snapshot the device did not lose power: no run. */
+static int st_pm_thaw(struct device *dev)
+{
+	st_wake(st_from_dev(dev));
+	return 0;
+}
+
+static const struct dev_pm_ops st_pm_ops = {
+	.suspend = pm_sleep_ptr(st_pm_suspend),
+	.resume = pm_sleep_ptr(st_pm_resume),
+	.freeze = pm_sleep_ptr(st_pm_suspend),
+	.thaw = pm_sleep_ptr(st_pm_thaw),
+	.poweroff = pm_sleep_ptr(st_pm_suspend),
+	.restore = pm_sleep_ptr(st_pm_restore),
+};
+
+struct class st_class = {
+	.name = "scheduled_task",
+	.dev_groups = st_groups,
+	.pm = &st_pm_ops,
+};
+ST_EXPORT_FOR_KUNIT(st_class);
+
+static int __init st_init(void)
+{
+	int err;
+
+	st_wq = alloc_workqueue("scheduled_task", WQ_FREEZABLE | WQ_UNBOUND, 0);
+	if (!st_wq)
+		return -ENOMEM;
+	err = class_register(&st_class);
+	if (err)
+		destroy_workqueue(st_wq);
+	return err;
+}
+module_init(st_init);
+
+static void __exit st_exit(void)
+{
+	class_unregister(&st_class);
+	destroy_workqueue(st_wq);
+	st_store_exit();
+}
+module_exit(st_exit);
+
+MODULE_DESCRIPTION("Scheduled-once tasks for drivers (DMF ScheduledTask)");
+MODULE_AUTHOR("scheduled_task developers");
+MODULE_LICENSE("GPL");

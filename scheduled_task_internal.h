@@ -1,0 +1,160 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * scheduled_task internals shared by the core, sysfs, the stores and the
+ * KUnit suites.  Not part of the client API.
+ */
+#ifndef _SCHEDULED_TASK_INTERNAL_H
+#define _SCHEDULED_TASK_INTERNAL_H
+
+#include <linux/device.h>
+#include <linux/lockdep.h>
+#include <linux/mutex.h>
+#include <linux/spinlock.h>
+#include <linux/workqueue.h>
+
+#include "scheduled_task.h"
+
+#define ST_NAME_MAX	32
+/* "<driver>/<device>/<task>", the key of a task's persistent record. */
+#define ST_KEY_MAX	128
+
+/* What the delayed work (DMF's timer) is armed for. */
+enum st_armed {
+	ST_ARMED_NONE,
+	ST_ARMED_RUN,		/* a scheduled run: probe, resume, restart */
+	ST_ARMED_RETRY,		/* a *_TRY_AGAIN retry */
+};
+
+/* Work items that found the device suspended and wait for its resume. */
+#define ST_HELD_DWORK	BIT(0)
+#define ST_HELD_EX	BIT(1)
+#define ST_HELD_LEGACY	BIT(2)
+
+struct st_store_ops;
+
+/**
+ * struct scheduled_task - one scheduled-once task
+ * @dev: the class device /sys/class/scheduled_task/<client>:<name>, a
+ *	child of @client; its release frees the task.
+ * @client: the client device given to create.
+ * @cfg: the client's configuration; @cfg.name points to @name.
+ * @name: the task name.
+ * @key: the task's persistent record key, "<driver>/<device>/<task>".
+ * @wq: workqueue for deferred runs.
+ * @run_lock: held across every callback invocation (B13).
+ * @run_key: lockdep class of @run_lock, per task, so a callback may run
+ *	another task's execute_now() without a false recursion report.
+ * @runner: the thread inside the callback, NULL when none; lets calls made
+ *	from the callback itself avoid waiting for themselves.
+ * @store_lock: serializes times_run read-modify-write with the store.
+ * @store: persistence backend, NULL for %SCHEDULED_TASK_NOT_PERSISTENT.
+ * @store_priv: backend data.
+ * @lock: protects the fields below; taken from atomic context.
+ * @completed: a run returned %SCHEDULED_TASK_SUCCESS (or times_run != 0).
+ * @cancelled: scheduled_task_cancel() was called and no restart since.
+ * @dying: scheduled_task_destroy() has begun.
+ * @suspended: the class device is suspended: deferred work waits.
+ * @store_error: the store could not be read or written: no runs.
+ * @running: a callback is executing.
+ * @armed: what @dwork is armed for.
+ * @held: ST_HELD_* work items to requeue on resume.
+ * @dwork_state: previous_state for the next @dwork run.
+ * @ex_requests: execute_now_deferred_ex() requests not yet run.
+ * @legacy_calls: queued execute_now_deferred() calls (struct st_call).
+ * @times_run: run count of a %SCHEDULED_TASK_NOT_PERSISTENT task.
+ * @last_result: result of the most recent invocation.
+ * @runs: callback invocations since create, all paths.
+ * @dwork: scheduled runs and retries (DMF's timer).
+ * @ex_work: drains @ex_requests.
+ * @legacy_work: drains @legacy_calls.
+ */
+struct scheduled_task {
+	struct device dev;
+	struct device *client;
+	struct scheduled_task_config cfg;
+	char name[ST_NAME_MAX + 1];
+	char key[ST_KEY_MAX];
+	struct workqueue_struct *wq;
+
+	struct mutex run_lock;
+	struct lock_class_key run_key;
+	struct task_struct *runner;
+
+	struct mutex store_lock;
+	const struct st_store_ops *store;
+	void *store_priv;
+
+	spinlock_t lock;
+	bool completed;
+	bool cancelled;
+	bool dying;
+	bool suspended;
+	bool store_error;
+	bool running;
+	enum st_armed armed;
+	unsigned int held;
+	enum scheduled_task_power_state dwork_state;
+	unsigned int ex_requests;
+	struct list_head legacy_calls;
+	u32 times_run;
+	enum scheduled_task_result last_result;
+	u64 runs;
+
+	struct delayed_work dwork;
+	struct work_struct ex_work;
+	struct work_struct legacy_work;
+};
+
+static inline struct scheduled_task *st_from_dev(struct device *dev)
+{
+	return container_of(dev, struct scheduled_task, dev);
+}
+
+/**
+ * struct st_store_ops - a persistence backend
+ * @name: what the sysfs ``store`` attribute shows.
+ * @attach: prepare @task's record; may set @task->store_priv.  Optional.
+ * @detach: undo @attach.  Optional.
+ * @read: read the run count; an absent record reads as 0.
+ * @write: write the run count; on return the value is durable.
+ *
+ * All called in process context with @task->store_lock held.
+ */
+struct st_store_ops {
+	const char *name;
+	int (*attach)(struct scheduled_task *task);
+	void (*detach)(struct scheduled_task *task);
+	int (*read)(struct scheduled_task *task, u32 *times_run);
+	int (*write)(struct scheduled_task *task, u32 times_run);
+};
+
+/* scheduled_task.c */
+extern struct class st_class;
+const char *st_state_name(struct scheduled_task *task);
+const char *st_result_name(enum scheduled_task_result result);
+void st_flush(struct scheduled_task *task);
+
+/* scheduled_task_store.c */
+int st_store_attach(struct scheduled_task *task);
+void st_store_detach(struct scheduled_task *task);
+int st_store_read(struct scheduled_task *task, u32 *times_run);
+int st_store_write(struct scheduled_task *task, u32 times_run);
+const char *st_store_name(struct scheduled_task *task);
+void st_store_exit(void);
+void st_store_test_override(const struct st_store_ops *ops);
+
+/* scheduled_task_sysfs.c */
+extern const struct attribute_group *st_groups[];
+
+/*
+ * Internals the KUnit suites reach: exported only in kernels built with
+ * KUnit, in a namespace of their own (the kernel's EXPORT_SYMBOL_IF_KUNIT
+ * is not in 6.1).
+ */
+#if IS_ENABLED(CONFIG_KUNIT)
+#define ST_EXPORT_FOR_KUNIT(sym) EXPORT_SYMBOL_NS_GPL(sym, SCHEDULED_TASK_KUNIT)
+#else
+#define ST_EXPORT_FOR_KUNIT(sym)
+#endif
+
+#endif /* _SCHEDULED_TASK_INTERNAL_H */

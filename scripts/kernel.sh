@@ -1,0 +1,48 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Build (once) the debug test kernel from Debian's linux-source-6.12 with
+# upstream kunit.py and kunit/.kunitconfig.  The result is cached under
+# $ST_CACHE (default ~/.cache/scheduled_task), keyed by the source version
+# and a hash of the kunitconfig, so a second run does not rebuild.
+# Prints the build directory (usable as a kernel tree for M= builds).
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cache=${ST_CACHE:-$HOME/.cache/scheduled_task}
+tarball=$(ls /usr/src/linux-source-6.12.tar.xz)
+ver=$(dpkg-query -W -f='${Version}' linux-source-6.12)
+cfg=$top/kunit/.kunitconfig
+key="$ver-$(sha256sum "$cfg" | cut -c1-12)"
+src=$cache/src/$ver/linux-source-6.12
+out=$cache/kernel-$key
+
+if [ -f "$out/.st-built" ]; then
+	echo "$out"
+	exit 0
+fi
+
+if [ ! -f "$src/Makefile" ]; then
+	echo "kernel: unpacking linux-source-6.12 $ver" >&2
+	rm -rf "$cache/src/$ver"
+	mkdir -p "$cache/src/$ver"
+	tar -C "$cache/src/$ver" -xf "$tarball"
+fi
+
+echo "kernel: building debug kernel $key (about 6-9 minutes on 2 cores)" >&2
+rm -rf "$out"
+mkdir -p "$out"
+cp "$cfg" "$out/.kunitconfig"
+start=$(date +%s)
+(cd "$src" && python3 tools/testing/kunit/kunit.py build --arch=x86_64 \
+	--build_dir="$out" --kunitconfig="$out/.kunitconfig" \
+	--jobs="$(nproc)") >"$out/build.log" 2>&1 || {
+	tail -n 40 "$out/build.log" >&2
+	echo "kernel: build failed, full log in $out/build.log" >&2
+	exit 1
+}
+# Out-of-tree modules need the prepared tree and Module.symvers, which a
+# plain bzImage build already left behind.
+touch "$out/.st-built"
+echo "kernel: built in $(( $(date +%s) - start )) s" >&2
+echo "$out"

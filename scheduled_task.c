@@ -107,6 +107,7 @@ const char *st_state_name(struct scheduled_task *task)
 	spin_unlock_irqrestore(&task->lock, flags);
 	return state;
 }
+ST_EXPORT_FOR_KUNIT(st_state_name);
 
 /* Arm the delayed work unless the task is done, stopped, or already armed. */
 static void st_arm_locked(struct scheduled_task *task, enum st_armed why,

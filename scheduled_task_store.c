@@ -161,6 +161,7 @@ const char *st_store_name(struct scheduled_task *task)
 {
 	return task->store ? task->store->name : "none";
 }
+ST_EXPORT_FOR_KUNIT(st_store_name);
 
 /**
  * st_store_test_override() - make new PERSISTENT tasks use @ops

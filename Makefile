@@ -1,0 +1,49 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# scheduled_task: build against the running kernel's headers with plain
+# `make`; `make check` runs every test; `make demo` shows the module at work.
+# Kbuild holds the object lists; this file only drives builds and scripts.
+
+KVER ?= $(shell uname -r)
+KDIR ?= /lib/modules/$(KVER)/build
+PWD := $(shell pwd)
+
+# make check SUITE=<glob> runs only the matching KUnit suites.
+SUITE ?=
+export SUITE
+
+.PHONY: all modules clean install check kunit e2e lint build-matrix demo bench
+
+all: modules
+
+modules:
+	$(MAKE) -C $(KDIR) M=$(PWD) modules
+
+clean:
+	$(MAKE) -C $(KDIR) M=$(PWD) clean
+	rm -rf out
+
+install: modules
+	$(MAKE) -C $(KDIR) M=$(PWD) modules_install
+	depmod -a $(KVER)
+
+# Everything: dependencies, the debug kernel (cached), builds for three
+# kernels, static checks, KUnit and guest tests.  Ends with
+# "N passed, N failed, N skipped".
+check:
+	scripts/check.sh all
+
+kunit:
+	scripts/check.sh kunit
+
+e2e:
+	scripts/check.sh e2e
+
+lint:
+	scripts/check.sh lint
+
+build-matrix:
+	scripts/check.sh build
+
+demo:
+	scripts/demo.sh

@@ -1,0 +1,1368 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit: the behaviour table of design.md, rows B1 to B20, each row one or
+ * more cases named after it.  Real platform devices, real workqueues and
+ * real threads; waits are bounded and no case asserts on a duration.
+ */
+
+#include <kunit/test.h>
+#include <linux/delay.h>
+#include <linux/kthread.h>
+#include <linux/module.h>
+#include <linux/platform_device.h>
+#include <linux/sched.h>
+#include <linux/spinlock.h>
+#include <linux/workqueue.h>
+
+#include "st_kunit.h"
+
+#define NP	SCHEDULED_TASK_NOT_PERSISTENT
+#define PERS	SCHEDULED_TASK_PERSISTENT
+#define IMM	SCHEDULED_TASK_IMMEDIATE
+#define DEF	SCHEDULED_TASK_DEFERRED
+#define PROBE	SCHEDULED_TASK_AT_PROBE
+#define RESUME	SCHEDULED_TASK_AT_RESUME
+#define DEMAND	SCHEDULED_TASK_ON_DEMAND
+
+/* A long delay that keeps a timer pending for the whole case. */
+#define ST_FOREVER_MS	600000
+
+/* Held to call from atomic context (a static lock: lockdep needs its key). */
+static DEFINE_SPINLOCK(st_atomic_lock);
+
+static struct device *st_dev(struct kunit *test)
+{
+	return st_client_dev(st_client_new(test, NULL, NULL));
+}
+
+static void st_destroy_action(void *task)
+{
+	scheduled_task_destroy(task);
+}
+
+/* Create on @dev and destroy when the test ends; asserts success. */
+static struct scheduled_task *st_new(struct kunit *test, struct device *dev,
+				     const struct scheduled_task_config *cfg)
+{
+	struct scheduled_task *task = scheduled_task_create(dev, cfg);
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, task);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, st_destroy_action,
+							task), 0);
+	return task;
+}
+
+static int st_calls(struct st_rec *rec)
+{
+	return atomic_read(&rec->calls);
+}
+
+static bool st_class_has(struct device *client, const char *name)
+{
+	char full[96];
+	struct device *dev;
+
+	snprintf(full, sizeof(full), "%s:%s", dev_name(client), name);
+	dev = class_find_device_by_name(&st_class, full);
+	put_device(dev);
+	return dev;
+}
+
+/* ---- B1 ---------------------------------------------------------------- */
+
+static void b01_invalid_config_is_einval(struct kunit *test)
+{
+	static const char * const bad_names[] = {
+		"", "Upper", "with space", "slash/", "dot.",
+		"abcdefghijklmnopqrstuvwxyz0123456", /* 33 */
+	};
+	struct device *dev = st_dev(test);
+	struct st_rec *rec = st_rec_new(test);
+	struct scheduled_task_config cfg;
+	int i;
+
+	cfg = st_cfg("ok", rec, NP, IMM, DEMAND);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(scheduled_task_create(NULL, &cfg)), -EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(scheduled_task_create(dev, NULL)), -EINVAL);
+
+	cfg.callback = NULL;
+	KUNIT_EXPECT_EQ(test, PTR_ERR(scheduled_task_create(dev, &cfg)), -EINVAL);
+
+	for (i = 0; i < ARRAY_SIZE(bad_names); i++) {
+		cfg = st_cfg(bad_names[i], rec, NP, IMM, DEMAND);
+		KUNIT_EXPECT_EQ_MSG(test, PTR_ERR(scheduled_task_create(dev, &cfg)),
+				    -EINVAL, "name '%s'", bad_names[i]);
+	}
+	cfg = st_cfg(NULL, rec, NP, IMM, DEMAND);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(scheduled_task_create(dev, &cfg)), -EINVAL);
+
+	cfg = st_cfg("ok", rec, SCHEDULED_TASK_PERSISTENCE_INVALID, IMM, DEMAND);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(scheduled_task_create(dev, &cfg)), -EINVAL);
+	cfg = st_cfg("ok", rec, NP, SCHEDULED_TASK_MODE_INVALID, DEMAND);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(scheduled_task_create(dev, &cfg)), -EINVAL);
+	cfg = st_cfg("ok", rec, NP, IMM, SCHEDULED_TASK_WHEN_INVALID);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(scheduled_task_create(dev, &cfg)), -EINVAL);
+	cfg = st_cfg("ok", rec, 7, IMM, DEMAND);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(scheduled_task_create(dev, &cfg)), -EINVAL);
+	cfg = st_cfg("ok", rec, NP, 7, DEMAND);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(scheduled_task_create(dev, &cfg)), -EINVAL);
+	cfg = st_cfg("ok", rec, NP, IMM, 7);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(scheduled_task_create(dev, &cfg)), -EINVAL);
+
+	/* Nothing was left behind, nothing ran: the good name is still free. */
+	KUNIT_EXPECT_FALSE(test, st_class_has(dev, "ok"));
+	cfg = st_cfg("ok", rec, NP, IMM, DEMAND);
+	st_new(test, dev, &cfg);
+	KUNIT_EXPECT_EQ(test, st_calls(rec), 0);
+}
+
+static void b01_duplicate_name_is_eexist(struct kunit *test)
+{
+	struct device *dev = st_dev(test), *other = st_dev(test);
+	struct st_rec *rec = st_rec_new(test);
+	struct scheduled_task_config cfg = st_cfg("dup", rec, NP, IMM, DEMAND);
+
+	st_new(test, dev, &cfg);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(scheduled_task_create(dev, &cfg)), -EEXIST);
+	/* The same name on another device is another task. */
+	st_new(test, other, &cfg);
+}
+
+/* ---- B2 ---------------------------------------------------------------- */
+
+struct st_probe_case {
+	struct st_rec *rec;
+	struct scheduled_task_config cfg;
+	struct scheduled_task *task;
+	int calls_when_create_returned;
+	struct task_struct *thread;
+	struct task_struct *probe_thread;
+};
+
+static void st_record_thread(struct st_rec *rec, struct scheduled_task *task,
+			     int call)
+{
+	struct st_probe_case *pc = rec->hook_data;
+
+	if (call == 1)
+		pc->thread = current;
+}
+
+static int st_probe_create(struct st_client *client, struct device *dev)
+{
+	struct st_probe_case *pc = client->data;
+
+	pc->probe_thread = current;
+	pc->task = devm_scheduled_task_create(dev, &pc->cfg);
+	pc->calls_when_create_returned = st_calls(pc->rec);
+	client->task = pc->task;
+	return PTR_ERR_OR_ZERO(pc->task);
+}
+
+static struct st_probe_case *st_probe_case(struct kunit *test, const char *name,
+					   enum scheduled_task_persistence p,
+					   enum scheduled_task_mode mode,
+					   enum scheduled_task_when when)
+{
+	struct st_probe_case *pc = kunit_kzalloc(test, sizeof(*pc), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, pc);
+	pc->rec = st_rec_new(test);
+	pc->rec->hook = st_record_thread;
+	pc->rec->hook_data = pc;
+	pc->cfg = st_cfg(name, pc->rec, p, mode, when);
+	return pc;
+}
+
+static void b02_probe_immediate_runs_inside_create(struct kunit *test)
+{
+	struct st_probe_case *pc = st_probe_case(test, "imm", NP, IMM, PROBE);
+	struct st_client *client = st_client_new(test, st_probe_create, pc);
+
+	KUNIT_ASSERT_EQ(test, client->probe_err, 0);
+	KUNIT_EXPECT_EQ(test, pc->calls_when_create_returned, 1);
+	KUNIT_EXPECT_PTR_EQ(test, pc->thread, pc->probe_thread);
+	KUNIT_EXPECT_EQ(test, pc->rec->states[0], SCHEDULED_TASK_POWER_NONE);
+	KUNIT_EXPECT_STREQ(test, st_state_name(pc->task), "completed");
+}
+
+static void b02_probe_immediate_fail_fails_create(struct kunit *test)
+{
+	struct st_probe_case *pc = st_probe_case(test, "immfail", NP, IMM, PROBE);
+	struct st_client *client;
+
+	pc->rec->script[1] = SCHEDULED_TASK_FAIL;
+	client = st_client_new(test, st_probe_create, pc);
+	KUNIT_EXPECT_EQ(test, client->probe_err, -EIO);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(pc->task), -EIO);
+	KUNIT_EXPECT_EQ(test, st_calls(pc->rec), 1);
+	KUNIT_EXPECT_FALSE(test, st_class_has(st_client_dev(client), "immfail"));
+	KUNIT_EXPECT_NULL(test, st_client_dev(client)->driver);
+}
+
+static void st_probe_immediate_try_again(struct kunit *test,
+					 enum scheduled_task_result first)
+{
+	struct st_probe_case *pc = st_probe_case(test, "immretry", NP, IMM, PROBE);
+	struct st_client *client;
+
+	pc->rec->script[1] = first;
+	pc->cfg.retry_ms_on_fail = ST_FOREVER_MS;
+	pc->cfg.retry_ms_on_success = ST_FOREVER_MS;
+	client = st_client_new(test, st_probe_create, pc);
+	KUNIT_ASSERT_EQ(test, client->probe_err, 0);
+	KUNIT_EXPECT_EQ(test, pc->calls_when_create_returned, 1);
+	KUNIT_EXPECT_STREQ(test, st_state_name(pc->task), "retry-wait");
+	st_flush(pc->task);	/* fires the armed retry now */
+	KUNIT_EXPECT_EQ(test, st_calls(pc->rec), 2);
+	KUNIT_EXPECT_STREQ(test, st_state_name(pc->task), "completed");
+}
+
+static void b02_probe_immediate_fail_try_again_arms_retry(struct kunit *test)
+{
+	st_probe_immediate_try_again(test, SCHEDULED_TASK_FAIL_TRY_AGAIN);
+}
+
+static void b02_probe_immediate_success_try_again_arms_retry(struct kunit *test)
+{
+	st_probe_immediate_try_again(test, SCHEDULED_TASK_SUCCESS_TRY_AGAIN);
+}
+
+/* ---- B3 ---------------------------------------------------------------- */
+
+static void b03_probe_deferred_runs_on_workqueue(struct kunit *test)
+{
+	struct st_probe_case *pc = st_probe_case(test, "def", NP, DEF, PROBE);
+	struct completion *hold;
+	struct st_client *client;
+
+	/* Held: had create called it inline, create could not return. */
+	hold = st_rec_hold(pc->rec);
+	pc->cfg.initial_delay_ms = 1;
+	client = st_client_new(test, st_probe_create, pc);
+	KUNIT_ASSERT_EQ(test, client->probe_err, 0);
+	KUNIT_ASSERT_GT(test, wait_for_completion_timeout(&pc->rec->entered,
+							  ST_WAIT), 0UL);
+	KUNIT_EXPECT_EQ(test, pc->calls_when_create_returned, 0);
+	KUNIT_EXPECT_STREQ(test, st_state_name(pc->task), "running");
+	complete_all(hold);
+	KUNIT_ASSERT_TRUE(test, st_rec_wait(pc->rec, 1));
+	KUNIT_EXPECT_PTR_NE(test, pc->thread, pc->probe_thread);
+	KUNIT_EXPECT_TRUE(test, !!(pc->thread->flags & PF_WQ_WORKER));
+	KUNIT_EXPECT_EQ(test, pc->rec->states[0], SCHEDULED_TASK_POWER_NONE);
+	st_flush(pc->task);
+	KUNIT_EXPECT_STREQ(test, st_state_name(pc->task), "completed");
+}
+
+/* ---- B4 ---------------------------------------------------------------- */
+
+static int st_pm(struct scheduled_task *task, int (*op)(struct device *))
+{
+	return op(&task->dev);
+}
+
+static void b04_resume_first_power_up_is_off(struct kunit *test)
+{
+	struct st_probe_case *pc = st_probe_case(test, "res", NP, IMM, RESUME);
+	struct st_client *client = st_client_new(test, st_probe_create, pc);
+
+	KUNIT_ASSERT_EQ(test, client->probe_err, 0);
+	KUNIT_EXPECT_EQ(test, pc->calls_when_create_returned, 1);
+	KUNIT_EXPECT_EQ(test, pc->rec->states[0], SCHEDULED_TASK_POWER_OFF);
+	/* The task's device is the client's child: it resumes after it. */
+	KUNIT_EXPECT_PTR_EQ(test, pc->task->dev.parent, st_client_dev(client));
+	KUNIT_EXPECT_PTR_EQ(test, scheduled_task_device(pc->task),
+			    st_client_dev(client));
+}
+
+static void b04_resume_system_sleep_states(struct kunit *test)
+{
+	struct st_rec *rec = st_rec_new(test);
+	struct scheduled_task_config cfg = st_cfg("res", rec, NP, IMM, RESUME);
+	const struct dev_pm_ops *pm = st_class.pm;
+	struct scheduled_task *task;
+
+	/* First power-up asks for a retry far away; later runs fail. */
+	rec->script[1] = SCHEDULED_TASK_FAIL_TRY_AGAIN;
+	rec->then = SCHEDULED_TASK_FAIL;
+	cfg.retry_ms_on_fail = ST_FOREVER_MS;
+	task = st_new(test, st_dev(test), &cfg);
+	KUNIT_ASSERT_EQ(test, st_calls(rec), 1);
+
+	KUNIT_EXPECT_EQ(test, st_pm(task, pm->suspend), 0);
+	KUNIT_EXPECT_EQ(test, st_pm(task, pm->resume), -EIO);
+	KUNIT_EXPECT_EQ(test, rec->states[1], SCHEDULED_TASK_POWER_SUSPENDED);
+
+	KUNIT_EXPECT_EQ(test, st_pm(task, pm->freeze), 0);
+	KUNIT_EXPECT_EQ(test, st_pm(task, pm->thaw), 0);	/* no power loss */
+	KUNIT_EXPECT_EQ(test, st_calls(rec), 2);
+	KUNIT_EXPECT_EQ(test, st_pm(task, pm->poweroff), 0);
+	KUNIT_EXPECT_EQ(test, st_pm(task, pm->restore), -EIO);
+	KUNIT_EXPECT_EQ(test, rec->states[2], SCHEDULED_TASK_POWER_OFF);
+
+	KUNIT_EXPECT_EQ(test, scheduled_task_resume(task,
+			SCHEDULED_TASK_POWER_RUNTIME_SUSPENDED), -EIO);
+	KUNIT_EXPECT_EQ(test, rec->states[3],
+			SCHEDULED_TASK_POWER_RUNTIME_SUSPENDED);
+	KUNIT_EXPECT_EQ(test, st_calls(rec), 4);
+}
+
+static void b04_resume_deferred_passes_state(struct kunit *test)
+{
+	struct st_rec *rec = st_rec_new(test);
+	struct scheduled_task_config cfg = st_cfg("resdef", rec, NP, DEF, RESUME);
+	struct scheduled_task *task;
+
+	rec->then = SCHEDULED_TASK_FAIL;
+	task = st_new(test, st_dev(test), &cfg);
+	KUNIT_ASSERT_TRUE(test, st_rec_wait(rec, 1));
+	st_flush(task);
+	KUNIT_EXPECT_EQ(test, rec->states[0], SCHEDULED_TASK_POWER_OFF);
+	KUNIT_EXPECT_EQ(test, st_pm(task, st_class.pm->suspend), 0);
+	KUNIT_EXPECT_EQ(test, st_pm(task, st_class.pm->resume), 0);
+	KUNIT_ASSERT_TRUE(test, st_rec_wait(rec, 2));
+	KUNIT_EXPECT_EQ(test, rec->states[1], SCHEDULED_TASK_POWER_SUSPENDED);
+}
+
+static void b04_resume_rejects_bad_previous_state(struct kunit *test)
+{
+	struct st_rec *rec = st_rec_new(test);
+	struct scheduled_task_config cfg = st_cfg("res", rec, NP, IMM, RESUME);
+	struct scheduled_task *task;
+
+	rec->script[1] = SCHEDULED_TASK_FAIL_TRY_AGAIN;
+	rec->then = SCHEDULED_TASK_FAIL;
+	cfg.retry_ms_on_fail = ST_FOREVER_MS;
+	task = st_new(test, st_dev(test), &cfg);
+	KUNIT_EXPECT_EQ(test, scheduled_task_resume(task,
+			SCHEDULED_TASK_POWER_NONE), -EINVAL);
+	KUNIT_EXPECT_EQ(test, scheduled_task_resume(task, 9), -EINVAL);
+	KUNIT_EXPECT_EQ(test, st_calls(rec), 1);
+}
+
+/* ---- B5 ---------------------------------------------------------------- */
+
+static void b05_on_demand_runs_only_when_asked(struct kunit *test)
+{
+	struct device *dev = st_dev(test);
+	struct st_rec *rec = st_rec_new(test);
+	struct scheduled_task_config ci = st_cfg("imm", rec, NP, IMM, DEMAND);
+	struct scheduled_task_config cd = st_cfg("def", rec, NP, DEF, DEMAND);
+	struct scheduled_task *a = st_new(test, dev, &ci);
+	struct scheduled_task *b = st_new(test, dev, &cd);
+
+	KUNIT_EXPECT_EQ(test, st_pm(a, st_class.pm->resume), 0);
+	KUNIT_EXPECT_EQ(test, scheduled_task_resume(b,
+			SCHEDULED_TASK_POWER_RUNTIME_SUSPENDED), 0);
+	scheduled_task_restart(a);
+	scheduled_task_restart(b);
+	st_flush(a);
+	st_flush(b);
+	KUNIT_EXPECT_EQ(test, st_calls(rec), 0);
+	KUNIT_EXPECT_STREQ(test, st_state_name(a), "idle");
+
+	KUNIT_EXPECT_EQ(test, scheduled_task_execute_now_deferred_ex(b), 0);
+	KUNIT_EXPECT_TRUE(test, st_rec_wait(rec, 1));
+}
+
+/* ---- B6 ---------------------------------------------------------------- */
+
+static void b06_success_is_final(struct kunit *test)
+{
+	struct st_rec *rec = st_rec_new(test);
+	struct scheduled_task_config cfg = st_cfg("once", rec, NP, DEF, RESUME);
+	struct scheduled_task *task = st_new(test, st_dev(test), &cfg);
+
+	KUNIT_ASSERT_TRUE(test, st_rec_wait(rec, 1));
+	st_flush(task);
+	KUNIT_EXPECT_STREQ(test, st_state_name(task), "completed");
+
+	KUNIT_EXPECT_EQ(test, st_pm(task, st_class.pm->resume), 0);
+	KUNIT_EXPECT_EQ(test, scheduled_task_resume(task,
+			SCHEDULED_TASK_POWER_RUNTIME_SUSPENDED), 0);
+	KUNIT_EXPECT_EQ(test, scheduled_task_execute_now_deferred_ex(task), 0);
+	scheduled_task_cancel(task);
+	scheduled_task_restart(task);
+	st_flush(task);
+	KUNIT_EXPECT_EQ(test, st_calls(rec), 1);
+}
+
+static int st_probe_two(struct st_client *client, struct device *dev)
+{
+	struct st_probe_case *pc = client->data;
+	struct scheduled_task_config np = pc->cfg;
+	struct scheduled_task *t;
+
+	np.name = "np";
+	np.persistence = NP;
+	np.context = &((struct st_rec *)pc->rec->hook_data)->self;
+	t = devm_scheduled_task_create(dev, &np);
+	if (IS_ERR(t))
+		return PTR_ERR(t);
+	return st_probe_create(client, dev);
+}
+
+static void b06_persistent_once_across_rebind(struct kunit *test)
+{
+	struct st_probe_case *pc = st_probe_case(test, "pers", PERS, IMM, PROBE);
+	struct st_rec *np_rec = st_rec_new(test);
+	struct st_client *client;
+	u32 n;
+
+	/* The hook would record the thread; this case needs the NP recorder. */
+	pc->rec->hook = NULL;
+	pc->rec->hook_data = np_rec;
+	client = st_client_new(test, st_probe_two, pc);
+	KUNIT_ASSERT_EQ(test, client->probe_err, 0);
+	KUNIT_EXPECT_EQ(test, st_calls(pc->rec), 1);
+	KUNIT_EXPECT_EQ(test, st_calls(np_rec), 1);
+
+	KUNIT_ASSERT_EQ(test, st_client_unbind(client), 0);
+	KUNIT_ASSERT_EQ(test, st_client_bind(client), 0);
+	/* Rebind: once per binding runs again, once ever does not. */
+	KUNIT_EXPECT_EQ(test, st_calls(pc->rec), 1);
+	KUNIT_EXPECT_EQ(test, st_calls(np_rec), 2);
+	KUNIT_EXPECT_STREQ(test, st_state_name(pc->task), "completed");
+	KUNIT_EXPECT_EQ(test, scheduled_task_times_run_get(pc->task, &n), 0);
+	KUNIT_EXPECT_EQ(test, n, 1U);
+
+	/* Until an administrator sets times_run back to 0. */
+	KUNIT_EXPECT_EQ(test, scheduled_task_times_run_set(pc->task, 0), 0);
+	KUNIT_ASSERT_EQ(test, st_client_unbind(client), 0);
+	KUNIT_ASSERT_EQ(test, st_client_bind(client), 0);
+	KUNIT_EXPECT_EQ(test, st_calls(pc->rec), 2);
+	KUNIT_EXPECT_EQ(test, scheduled_task_times_run_get(pc->task, &n), 0);
+	KUNIT_EXPECT_EQ(test, n, 1U);
+}
+
+/* ---- B7, B8 ------------------------------------------------------------ */
+
+static void b07_success_try_again_repeats(struct kunit *test)
+{
+	struct st_rec *rec = st_rec_new(test);
+	struct scheduled_task_config cfg = st_cfg("sta", rec, NP, DEF, PROBE);
+	struct scheduled_task *task;
+
+	rec->script[1] = SCHEDULED_TASK_SUCCESS_TRY_AGAIN;
+	rec->script[2] = SCHEDULED_TASK_SUCCESS_TRY_AGAIN;
+	rec->script[3] = SCHEDULED_TASK_SUCCESS_TRY_AGAIN;
+	cfg.retry_ms_on_success = 1;
+	cfg.retry_ms_on_fail = ST_FOREVER_MS;	/* must not be the one used */
+	task = st_new(test, st_dev(test), &cfg);
+	KUNIT_ASSERT_TRUE(test, st_rec_wait(rec, 4));
+	st_flush(task);
+	KUNIT_EXPECT_EQ(test, st_calls(rec), 4);
+	KUNIT_EXPECT_STREQ(test, st_state_name(task), "completed");
+	KUNIT_EXPECT_EQ(test, rec->states[1], SCHEDULED_TASK_POWER_NONE);
+}
+
+static void b08_fail_try_again_retries(struct kunit *test)
+{
+	struct st_rec *rec = st_rec_new(test);
+	struct scheduled_task_config cfg = st_cfg("fta", rec, NP, DEF, PROBE);
+	struct scheduled_task *task;
+
+	rec->script[1] = SCHEDULED_TASK_FAIL_TRY_AGAIN;
+	rec->script[2] = SCHEDULED_TASK_FAIL_TRY_AGAIN;
+	cfg.retry_ms_on_fail = 1;
+	cfg.retry_ms_on_success = ST_FOREVER_MS;
+	task = st_new(test, st_dev(test), &cfg);
+	KUNIT_ASSERT_TRUE(test, st_rec_wait(rec, 3));
+	st_flush(task);
+	KUNIT_EXPECT_EQ(test, st_calls(rec), 3);
+	KUNIT_EXPECT_STREQ(test, st_state_name(task), "completed");
+}
+
+static void b08_fail_does_not_retry(struct kunit *test)
+{
+	struct st_rec *rec = st_rec_new(test);
+	struct scheduled_task_config cfg = st_cfg("fail", rec, NP, DEF, RESUME);
+	struct scheduled_task *task;
+
+	rec->script[1] = SCHEDULED_TASK_FAIL;
+	cfg.retry_ms_on_fail = 1;
+	task = st_new(test, st_dev(test), &cfg);
+	KUNIT_ASSERT_TRUE(test, st_rec_wait(rec, 1));
+	st_flush(task);
+	KUNIT_EXPECT_EQ(test, st_calls(rec), 1);
+	KUNIT_EXPECT_STREQ(test, st_state_name(task), "idle");
+	/* A later resume, or an Ex request, may run it again. */
+	KUNIT_EXPECT_EQ(test, scheduled_task_execute_now_deferred_ex(task), 0);
+	KUNIT_ASSERT_TRUE(test, st_rec_wait(rec, 2));
+	st_flush(task);
+	KUNIT_EXPECT_STREQ(test, st_state_name(task), "completed");
+}
+
+/* ---- B9 ---------------------------------------------------------------- */
+
+static void b09_no_second_timer_while_armed(struct kunit *test)
+{
+	struct st_rec *rec = st_rec_new(test);
+	struct scheduled_task_config cfg = st_cfg("timer", rec, NP, DEF, RESUME);
+	struct scheduled_task *task;
+	int i;
+
+	rec->script[1] = SCHEDULED_TASK_FAIL_TRY_AGAIN;
+	rec->then = SCHEDULED_TASK_FAIL;
+	cfg.initial_delay_ms = ST_FOREVER_MS;
+	cfg.retry_ms_on_fail = ST_FOREVER_MS;
+	task = st_new(test, st_dev(test), &cfg);
+	KUNIT_EXPECT_STREQ(test, st_state_name(task), "pending");
+	for (i = 0; i < 5; i++) {
+		KUNIT_EXPECT_EQ(test, st_pm(task, st_class.pm->resume), 0);
+		scheduled_task_restart(task);
+	}
+	/* Fire the one timer now: one run, which arms one retry. */
+	flush_delayed_work(&task->dwork);
+	KUNIT_EXPECT_EQ(test, st_calls(rec), 1);
+	KUNIT_EXPECT_STREQ(test, st_state_name(task), "retry-wait");
+	for (i = 0; i < 5; i++)
+		KUNIT_EXPECT_EQ(test, st_pm(task, st_class.pm->resume), 0);
+	st_flush(task);
+	KUNIT_EXPECT_EQ(test, st_calls(rec), 2);
+}
+
+/* ---- B10 --------------------------------------------------------------- */
+
+static void b10_execute_now_is_a_direct_call(struct kunit *test)
+{
+	struct st_rec *rec = st_rec_new(test);
+	struct scheduled_task_config cfg = st_cfg("now", rec, NP, DEF, DEMAND);
+	struct st_ctx ctx = { .rec = rec, .tag = 7 };
+	struct scheduled_task *task;
+	u32 n;
+
+	cfg.retry_ms_on_success = 1;
+	task = st_new(test, st_dev(test), &cfg);
+	rec->script[1] = SCHEDULED_TASK_SUCCESS;
+	rec->script[2] = SCHEDULED_TASK_SUCCESS_TRY_AGAIN;
+	KUNIT_EXPECT_EQ(test, scheduled_task_execute_now(task, &ctx),
+			SCHEDULED_TASK_SUCCESS);
+	KUNIT_EXPECT_EQ(test, rec->tags[0], 7UL);
+	KUNIT_EXPECT_EQ(test, rec->states[0], SCHEDULED_TASK_POWER_NONE);
+	KUNIT_EXPECT_EQ(test, scheduled_task_execute_now(task, &ctx),
+			SCHEDULED_TASK_SUCCESS_TRY_AGAIN);
+	st_flush(task);
+	/* No completion, no count, no retry timer from a direct call. */
+	KUNIT_EXPECT_EQ(test, st_calls(rec), 2);
+	KUNIT_EXPECT_STREQ(test, st_state_name(task), "idle");
+	KUNIT_EXPECT_EQ(test, scheduled_task_times_run_get(task, &n), 0);
+	KUNIT_EXPECT_EQ(test, n, 0U);
+	/* Still runs after cancel. */
+	scheduled_task_cancel(task);
+	KUNIT_EXPECT_EQ(test, scheduled_task_execute_now(task, &ctx),
+			SCHEDULED_TASK_SUCCESS);
+	KUNIT_EXPECT_EQ(test, st_calls(rec), 3);
+}
+
+struct st_self_call {
+	struct scheduled_task *task;
+	enum scheduled_task_result now;
+	int ex, legacy;
+};
+
+static void st_call_self(struct st_rec *rec, struct scheduled_task *task,
+			 int call)
+{
+	struct st_self_call *sc = rec->hook_data;
+
+	if (call != 1)
+		return;
+	sc->now = scheduled_task_execute_now(task, &rec->self);
+	sc->ex = scheduled_task_execute_now_deferred_ex(task);
+	sc->legacy = scheduled_task_execute_now_deferred(task, &rec->self);
+}
+
+static void b10_execute_now_from_own_callback_is_invalid(struct kunit *test)
+{
+	struct st_rec *rec = st_rec_new(test);
+	struct scheduled_task_config cfg = st_cfg("self", rec, NP, IMM, DEMAND);
+	struct st_self_call sc = { .now = SCHEDULED_TASK_SUCCESS };
+	struct scheduled_task *task = st_new(test, st_dev(test), &cfg);
+
+	rec->hook = st_call_self;
+	rec->hook_data = &sc;
+	rec->then = SCHEDULED_TASK_FAIL;
+	KUNIT_EXPECT_EQ(test, scheduled_task_execute_now(task, &rec->self),
+			SCHEDULED_TASK_FAIL);
+	KUNIT_EXPECT_EQ(test, sc.now, SCHEDULED_TASK_RESULT_INVALID);
+	/* The deferred calls from inside the callback queue normally. */
+	KUNIT_EXPECT_EQ(test, sc.ex, 0);
+	KUNIT_EXPECT_EQ(test, sc.legacy, 0);
+	KUNIT_EXPECT_TRUE(test, st_rec_wait(rec, 3));
+	st_flush(task);
+	KUNIT_EXPECT_EQ(test, st_calls(rec), 3);
+}
+
+/* ---- B11 --------------------------------------------------------------- */
+
+static void b11_legacy_calls_each_run_in_order(struct kunit *test)
+{
+	struct st_rec *rec = st_rec_new(test);
+	struct scheduled_task_config cfg = st_cfg("legacy", rec, NP, DEF, DEMAND);
+	struct st_ctx *ctx = kunit_kcalloc(test, 50, sizeof(*ctx), GFP_KERNEL);
+	struct scheduled_task *task = st_new(test, st_dev(test), &cfg);
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, ctx);
+	for (i = 0; i < 50; i++) {
+		ctx[i].rec = rec;
+		ctx[i].tag = i + 1;
+		KUNIT_EXPECT_EQ(test, scheduled_task_execute_now_deferred(task,
+								&ctx[i]), 0);
+	}
+	KUNIT_ASSERT_TRUE(test, st_rec_wait(rec, 50));
+	st_flush(task);
+	KUNIT_EXPECT_EQ(test, st_calls(rec), 50);
+	for (i = 0; i < 50; i++)
+		KUNIT_EXPECT_EQ(test, rec->tags[i], (unsigned long)i + 1);
+	/* SUCCESS from a legacy call does not complete the task. */
+	KUNIT_EXPECT_STREQ(test, st_state_name(task), "idle");
+}
+
+static void b11_legacy_from_atomic_context(struct kunit *test)
+{
+	struct st_rec *rec = st_rec_new(test);
+	struct scheduled_task_config cfg = st_cfg("atomic", rec, NP, DEF, DEMAND);
+	struct scheduled_task *task = st_new(test, st_dev(test), &cfg);
+	unsigned long flags;
+	int a, b;
+
+	spin_lock_irqsave(&st_atomic_lock, flags);
+	a = scheduled_task_execute_now_deferred(task, &rec->self);
+	b = scheduled_task_execute_now_deferred_ex(task);
+	scheduled_task_restart(task);
+	spin_unlock_irqrestore(&st_atomic_lock, flags);
+	KUNIT_EXPECT_EQ(test, a, 0);
+	KUNIT_EXPECT_EQ(test, b, 0);
+	KUNIT_EXPECT_TRUE(test, st_rec_wait(rec, 2));
+}
+
+static void b11_legacy_canceled_and_enomem(struct kunit *test)
+{
+	struct st_rec *rec = st_rec_new(test);
+	struct scheduled_task_config cfg = st_cfg("legacy", rec, NP, DEF, DEMAND);
+	struct scheduled_task *task = st_new(test, st_dev(test), &cfg);
+	int err;
+
+	scheduled_task_cancel(task);
+	KUNIT_EXPECT_EQ(test, scheduled_task_execute_now_deferred(task,
+							&rec->self), -ECANCELED);
+	KUNIT_EXPECT_EQ(test, scheduled_task_execute_now_deferred_ex(task),
+			-ECANCELED);
+	scheduled_task_restart(task);
+
+	/* failslab: the next allocation of this thread fails. */
+	current->fail_nth = 1;
+	err = scheduled_task_execute_now_deferred(task, &rec->self);
+	current->fail_nth = 0;
+	KUNIT_EXPECT_EQ(test, err, -ENOMEM);
+	st_flush(task);
+	KUNIT_EXPECT_EQ(test, st_calls(rec), 0);
+	KUNIT_EXPECT_STREQ(test, st_state_name(task), "idle");
+}
+
+/* ---- B12 --------------------------------------------------------------- */
+
+static void b12_ex_requests_are_counted(struct kunit *test)
+{
+	struct st_rec *rec = st_rec_new(test);
+	struct scheduled_task_config cfg = st_cfg("ex", rec, NP, DEF, DEMAND);
+	struct scheduled_task *task = st_new(test, st_dev(test), &cfg);
+	int i;
+
+	rec->then = SCHEDULED_TASK_FAIL;
+	for (i = 0; i < 10; i++)
+		KUNIT_EXPECT_EQ(test, scheduled_task_execute_now_deferred_ex(task), 0);
+	KUNIT_ASSERT_TRUE(test, st_rec_wait(rec, 10));
+	st_flush(task);
+	KUNIT_EXPECT_EQ(test, st_calls(rec), 10);
+}
+
+static void b12_ex_success_drops_the_rest(struct kunit *test)
+{
+	struct st_rec *rec = st_rec_new(test);
+	struct scheduled_task_config cfg = st_cfg("ex", rec, NP, DEF, DEMAND);
+	struct completion *hold;
+	struct scheduled_task *task = st_new(test, st_dev(test), &cfg);
+	int i;
+
+	rec->script[1] = SCHEDULED_TASK_FAIL;
+	rec->script[2] = SCHEDULED_TASK_FAIL;
+	hold = st_rec_hold(rec);
+	/* All ten requests are in before the first run returns. */
+	for (i = 0; i < 10; i++)
+		KUNIT_EXPECT_EQ(test, scheduled_task_execute_now_deferred_ex(task), 0);
+	complete_all(hold);
+	KUNIT_ASSERT_TRUE(test, st_rec_wait(rec, 3));
+	st_flush(task);
+	KUNIT_EXPECT_EQ(test, st_calls(rec), 3);
+	KUNIT_EXPECT_STREQ(test, st_state_name(task), "completed");
+	/* Completed: accepted, nothing runs. */
+	KUNIT_EXPECT_EQ(test, scheduled_task_execute_now_deferred_ex(task), 0);
+	st_flush(task);
+	KUNIT_EXPECT_EQ(test, st_calls(rec), 3);
+}
+
+/* ---- B13 --------------------------------------------------------------- */
+
+struct st_hammer {
+	struct scheduled_task *task;
+	struct st_rec *rec;
+	struct st_ctx ctx;
+	bool cancel_restart;
+	atomic_t *now_runs, *queued, *resumes;
+	struct completion done;
+	int iterations;
+};
+
+static int st_hammer_fn(void *data)
+{
+	struct st_hammer *h = data;
+	int i;
+
+	for (i = 0; i < h->iterations && !kthread_should_stop(); i++) {
+		if (scheduled_task_execute_now(h->task, &h->ctx) !=
+		    SCHEDULED_TASK_RESULT_INVALID)
+			atomic_inc(h->now_runs);
+		if (!scheduled_task_execute_now_deferred(h->task, &h->ctx))
+			atomic_inc(h->queued);
+		if (!scheduled_task_execute_now_deferred_ex(h->task))
+			atomic_inc(h->queued);
+		if (scheduled_task_resume(h->task,
+					  SCHEDULED_TASK_POWER_RUNTIME_SUSPENDED) == -EIO)
+			atomic_inc(h->resumes);
+		if (h->cancel_restart && (i & 7) == 3) {
+			scheduled_task_cancel(h->task);
+			scheduled_task_restart(h->task);
+		}
+		cond_resched();
+	}
+	complete(&h->done);
+	while (!kthread_should_stop())
+		schedule_timeout_interruptible(1);
+	return 0;
+}
+
+#define ST_HAMMERS	4
+
+static void b13_runs_never_overlap(struct kunit *test)
+{
+	struct st_rec *rec = st_rec_new(test);
+	struct scheduled_task_config cfg = st_cfg("hammer", rec, NP, IMM, RESUME);
+	struct st_hammer *h = kunit_kcalloc(test, ST_HAMMERS, sizeof(*h),
+					    GFP_KERNEL);
+	struct task_struct *threads[ST_HAMMERS];
+	atomic_t now_runs = ATOMIC_INIT(0), queued = ATOMIC_INIT(0);
+	atomic_t resumes = ATOMIC_INIT(0);
+	struct scheduled_task *task;
+	int i, expected;
+
+	KUNIT_ASSERT_NOT_NULL(test, h);
+	/* Never completes, so every run counts; no retry fires meanwhile. */
+	rec->script[1] = SCHEDULED_TASK_FAIL_TRY_AGAIN;
+	rec->then = SCHEDULED_TASK_FAIL;
+	cfg.retry_ms_on_fail = ST_FOREVER_MS;
+	task = st_new(test, st_dev(test), &cfg);
+	for (i = 0; i < ST_HAMMERS; i++) {
+		h[i] = (struct st_hammer) {
+			.task = task, .rec = rec, .ctx = { .rec = rec },
+			.now_runs = &now_runs, .queued = &queued,
+			.resumes = &resumes, .iterations = 100,
+		};
+		init_completion(&h[i].done);
+		threads[i] = kthread_run(st_hammer_fn, &h[i], "st-hammer/%d", i);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(threads[i]));
+	}
+	for (i = 0; i < ST_HAMMERS; i++) {
+		KUNIT_EXPECT_GT(test, wait_for_completion_timeout(&h[i].done,
+								  10 * ST_WAIT), 0UL);
+		kthread_stop(threads[i]);
+	}
+	st_flush(task);		/* also fires the first run's retry: +1 */
+	expected = 2 + atomic_read(&now_runs) + atomic_read(&queued) +
+		   atomic_read(&resumes);
+	KUNIT_EXPECT_EQ(test, expected, 2 + ST_HAMMERS * 100 * 4);
+	KUNIT_EXPECT_EQ(test, st_calls(rec), expected);
+	KUNIT_EXPECT_EQ(test, atomic_read(&rec->overlaps), 0);
+}
+
+struct st_pair {
+	struct st_rec *rec[2];
+	bool met[2];
+};
+
+/* Each task's callback waits for the other's: only parallel runs meet. */
+static void st_meet(struct st_rec *rec, struct scheduled_task *task, int call)
+{
+	struct st_pair *pair = rec->hook_data;
+	int me = rec == pair->rec[1];
+
+	pair->met[me] = wait_for_completion_timeout(&pair->rec[!me]->entered,
+						    ST_WAIT) > 0;
+}
+
+static void b13_different_tasks_run_in_parallel(struct kunit *test)
+{
+	struct device *dev = st_dev(test);
+	struct st_pair pair = { { st_rec_new(test), st_rec_new(test) } };
+	struct scheduled_task_config a = st_cfg("a", pair.rec[0], NP, DEF, PROBE);
+	struct scheduled_task_config b = st_cfg("b", pair.rec[1], NP, DEF, PROBE);
+
+	pair.rec[0]->hook = st_meet;
+	pair.rec[0]->hook_data = &pair;
+	pair.rec[1]->hook = st_meet;
+	pair.rec[1]->hook_data = &pair;
+	st_new(test, dev, &a);
+	st_new(test, dev, &b);
+	KUNIT_ASSERT_TRUE(test, st_rec_wait(pair.rec[0], 1));
+	KUNIT_ASSERT_TRUE(test, st_rec_wait(pair.rec[1], 1));
+	KUNIT_EXPECT_TRUE(test, pair.met[0]);
+	KUNIT_EXPECT_TRUE(test, pair.met[1]);
+}
+
+/* ---- B14 --------------------------------------------------------------- */
+
+static void b14_cancel_drops_pending_work(struct kunit *test)
+{
+	struct st_rec *rec = st_rec_new(test);
+	struct scheduled_task_config cfg = st_cfg("cancel", rec, NP, DEF, PROBE);
+	struct scheduled_task *task;
+	int i;
+
+	cfg.initial_delay_ms = ST_FOREVER_MS;
+	task = st_new(test, st_dev(test), &cfg);
+	KUNIT_EXPECT_STREQ(test, st_state_name(task), "pending");
+	scheduled_task_cancel(task);
+	scheduled_task_cancel(task);	/* idempotent */
+	KUNIT_EXPECT_STREQ(test, st_state_name(task), "cancelled");
+	for (i = 0; i < 3; i++) {
+		KUNIT_EXPECT_EQ(test, st_pm(task, st_class.pm->resume), 0);
+		KUNIT_EXPECT_EQ(test, scheduled_task_execute_now_deferred_ex(task),
+				-ECANCELED);
+	}
+	st_flush(task);
+	KUNIT_EXPECT_EQ(test, st_calls(rec), 0);
+}
+
+static void st_cancel_self(struct st_rec *rec, struct scheduled_task *task,
+			   int call)
+{
+	if (call == 1)
+		scheduled_task_cancel(task);
+}
+
+static void b14_cancel_from_own_callback_stops_future_runs(struct kunit *test)
+{
+	struct st_rec *rec = st_rec_new(test);
+	struct scheduled_task_config cfg = st_cfg("selfcancel", rec, NP, DEF,
+						  DEMAND);
+	struct scheduled_task *task = st_new(test, st_dev(test), &cfg);
+	int i;
+
+	rec->hook = st_cancel_self;
+	rec->then = SCHEDULED_TASK_FAIL_TRY_AGAIN;
+	cfg.retry_ms_on_fail = 1;
+	for (i = 0; i < 5; i++)
+		scheduled_task_execute_now_deferred(task, &rec->self);
+	for (i = 0; i < 5; i++)
+		scheduled_task_execute_now_deferred_ex(task);
+	KUNIT_ASSERT_TRUE(test, st_rec_wait(rec, 1));
+	st_flush(task);
+	KUNIT_EXPECT_EQ(test, st_calls(rec), 1);
+	KUNIT_EXPECT_STREQ(test, st_state_name(task), "cancelled");
+}
+
+struct st_canceller {
+	struct scheduled_task *task;
+	struct st_rec *rec;
+	struct completion done;
+	int inside_at_return;
+};
+
+static int st_cancel_thread(void *data)
+{
+	struct st_canceller *c = data;
+
+	scheduled_task_cancel(c->task);
+	c->inside_at_return = atomic_read(&c->rec->inside);
+	complete(&c->done);
+	return 0;
+}
+
+static void b14_cancel_waits_for_running_callback(struct kunit *test)
+{
+	struct st_rec *rec = st_rec_new(test);
+	struct scheduled_task_config cfg = st_cfg("wait", rec, NP, DEF, DEMAND);
+	struct completion *hold;
+	struct st_canceller c = { .rec = rec, .inside_at_return = -1 };
+	struct task_struct *thread;
+
+	c.task = st_new(test, st_dev(test), &cfg);
+	init_completion(&c.done);
+	rec->then = SCHEDULED_TASK_FAIL;
+	hold = st_rec_hold(rec);
+	KUNIT_ASSERT_EQ(test, scheduled_task_execute_now_deferred_ex(c.task), 0);
+	KUNIT_ASSERT_GT(test, wait_for_completion_timeout(&rec->entered,
+							  ST_WAIT), 0UL);
+	thread = kthread_run(st_cancel_thread, &c, "st-cancel");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(thread));
+	/* While the callback is held, cancel cannot have returned. */
+	KUNIT_EXPECT_EQ(test, wait_for_completion_timeout(&c.done, HZ / 2), 0UL);
+	complete_all(hold);
+	KUNIT_ASSERT_GT(test, wait_for_completion_timeout(&c.done, ST_WAIT), 0UL);
+	KUNIT_EXPECT_EQ(test, c.inside_at_return, 0);
+	KUNIT_EXPECT_STREQ(test, st_state_name(c.task), "cancelled");
+}
+
+/* ---- B15 --------------------------------------------------------------- */
+
+static void b15_restart_reschedules_deferred(struct kunit *test)
+{
+	struct device *dev = st_dev(test);
+	struct st_rec *rec = st_rec_new(test), *od = st_rec_new(test);
+	struct scheduled_task_config cfg = st_cfg("restart", rec, NP, DEF, PROBE);
+	struct scheduled_task_config dcfg = st_cfg("demand", od, NP, DEF, DEMAND);
+	struct scheduled_task *task, *demand;
+
+	cfg.initial_delay_ms = ST_FOREVER_MS;
+	task = st_new(test, dev, &cfg);
+	demand = st_new(test, dev, &dcfg);
+	scheduled_task_cancel(task);
+	scheduled_task_cancel(demand);
+	KUNIT_EXPECT_STREQ(test, st_state_name(task), "cancelled");
+
+	spin_lock_irq(&st_atomic_lock);	/* callable from atomic context */
+	scheduled_task_restart(task);
+	scheduled_task_restart(demand);
+	spin_unlock_irq(&st_atomic_lock);
+	KUNIT_EXPECT_STREQ(test, st_state_name(task), "pending");
+	KUNIT_EXPECT_STREQ(test, st_state_name(demand), "idle");
+	st_flush(task);
+	st_flush(demand);
+	KUNIT_EXPECT_EQ(test, st_calls(rec), 1);
+	KUNIT_EXPECT_EQ(test, st_calls(od), 0);
+	/* Completed: restart schedules nothing. */
+	scheduled_task_restart(task);
+	st_flush(task);
+	KUNIT_EXPECT_EQ(test, st_calls(rec), 1);
+}
+
+/* ---- B16, B17, B20: stores --------------------------------------------- */
+
+/* A store that counts, fails on request, and checks write-before-complete. */
+struct st_fake_store {
+	u32 value;
+	int reads, writes;
+	int read_err, write_err;
+	bool completed_before_write;
+};
+
+static struct st_fake_store st_fake;
+
+static int st_fake_read(struct scheduled_task *task, u32 *times_run)
+{
+	st_fake.reads++;
+	if (st_fake.read_err)
+		return st_fake.read_err;
+	*times_run = st_fake.value;
+	return 0;
+}
+
+static int st_fake_write(struct scheduled_task *task, u32 times_run)
+{
+	st_fake.writes++;
+	if (task->completed)
+		st_fake.completed_before_write = true;
+	if (st_fake.write_err)
+		return st_fake.write_err;
+	st_fake.value = times_run;
+	return 0;
+}
+
+static const struct st_store_ops st_fake_ops = {
+	.name = "fake",
+	.read = st_fake_read,
+	.write = st_fake_write,
+};
+
+static void st_fake_reset(void *unused)
+{
+	st_store_test_override(NULL);
+}
+
+static void st_use_fake_store(struct kunit *test)
+{
+	memset(&st_fake, 0, sizeof(st_fake));
+	st_store_test_override(&st_fake_ops);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, st_fake_reset,
+							NULL), 0);
+}
+
+static void b16_times_run_counts_and_rearms(struct kunit *test)
+{
+	struct st_rec *rec = st_rec_new(test);
+	struct scheduled_task_config cfg = st_cfg("count", rec, NP, IMM, RESUME);
+	struct scheduled_task *task = st_new(test, st_dev(test), &cfg);
+	u32 n;
+
+	KUNIT_EXPECT_EQ(test, scheduled_task_times_run_get(task, &n), 0);
+	KUNIT_EXPECT_EQ(test, n, 1U);
+	KUNIT_EXPECT_EQ(test, scheduled_task_times_run_set(task, 0), 0);
+	KUNIT_EXPECT_STREQ(test, st_state_name(task), "idle");
+	KUNIT_EXPECT_EQ(test, st_pm(task, st_class.pm->resume), 0);
+	KUNIT_EXPECT_EQ(test, st_calls(rec), 2);
+	KUNIT_EXPECT_EQ(test, scheduled_task_times_run_get(task, &n), 0);
+	KUNIT_EXPECT_EQ(test, n, 1U);
+	/* Non-zero marks it completed. */
+	KUNIT_EXPECT_EQ(test, scheduled_task_times_run_set(task, 0), 0);
+	KUNIT_EXPECT_EQ(test, scheduled_task_times_run_set(task, 5), 0);
+	KUNIT_EXPECT_STREQ(test, st_state_name(task), "completed");
+	KUNIT_EXPECT_EQ(test, st_pm(task, st_class.pm->resume), 0);
+	KUNIT_EXPECT_EQ(test, st_calls(rec), 2);
+}
+
+static void b16_persistent_write_precedes_completion(struct kunit *test)
+{
+	struct st_rec *rec = st_rec_new(test);
+	struct scheduled_task_config cfg = st_cfg("durable", rec, PERS, IMM, PROBE);
+	struct scheduled_task *task;
+	u32 n;
+
+	st_use_fake_store(test);
+	task = st_new(test, st_dev(test), &cfg);
+	KUNIT_EXPECT_EQ(test, st_calls(rec), 1);
+	KUNIT_EXPECT_EQ(test, st_fake.value, 1U);
+	KUNIT_EXPECT_EQ(test, st_fake.writes, 1);
+	KUNIT_EXPECT_FALSE(test, st_fake.completed_before_write);
+	KUNIT_EXPECT_STREQ(test, st_state_name(task), "completed");
+
+	/* Get and set go to the store. */
+	st_fake.value = 9;
+	KUNIT_EXPECT_EQ(test, scheduled_task_times_run_get(task, &n), 0);
+	KUNIT_EXPECT_EQ(test, n, 9U);
+	KUNIT_EXPECT_EQ(test, scheduled_task_times_run_set(task, 3), 0);
+	KUNIT_EXPECT_EQ(test, st_fake.value, 3U);
+}
+
+static void b16_store_errors_reach_the_caller(struct kunit *test)
+{
+	struct st_rec *rec = st_rec_new(test);
+	struct scheduled_task_config cfg = st_cfg("errs", rec, PERS, DEF, DEMAND);
+	struct scheduled_task *task;
+	u32 n = 77;
+
+	st_use_fake_store(test);
+	task = st_new(test, st_dev(test), &cfg);
+	st_fake.write_err = -EIO;
+	KUNIT_EXPECT_EQ(test, scheduled_task_times_run_set(task, 4), -EIO);
+	KUNIT_EXPECT_EQ(test, st_fake.value, 0U);
+	KUNIT_EXPECT_STREQ(test, st_state_name(task), "idle");
+	st_fake.read_err = -ENXIO;
+	KUNIT_EXPECT_EQ(test, scheduled_task_times_run_get(task, &n), -ENXIO);
+	KUNIT_EXPECT_EQ(test, n, 77U);
+	st_fake.read_err = 0;
+
+	/* A completion the store cannot record leaves the task not done. */
+	KUNIT_EXPECT_EQ(test, scheduled_task_execute_now_deferred_ex(task), 0);
+	KUNIT_ASSERT_TRUE(test, st_rec_wait(rec, 1));
+	st_flush(task);
+	KUNIT_EXPECT_STREQ(test, st_state_name(task), "store-error");
+	st_fake.write_err = 0;
+	KUNIT_EXPECT_EQ(test, scheduled_task_times_run_set(task, 0), 0);
+	KUNIT_EXPECT_STREQ(test, st_state_name(task), "idle");
+}
+
+static void b17_each_task_has_its_own_record(struct kunit *test)
+{
+	struct device *dev = st_dev(test);
+	struct st_rec *ra = st_rec_new(test), *rb = st_rec_new(test);
+	struct scheduled_task_config a = st_cfg("rec-a", ra, PERS, IMM, PROBE);
+	struct scheduled_task_config b = st_cfg("rec-b", rb, PERS, DEF, DEMAND);
+	struct scheduled_task *ta = st_new(test, dev, &a);
+	struct scheduled_task *tb = st_new(test, dev, &b);
+	char key[ST_KEY_MAX];
+	u32 n;
+
+	KUNIT_EXPECT_EQ(test, scheduled_task_times_run_get(ta, &n), 0);
+	KUNIT_EXPECT_EQ(test, n, 1U);
+	KUNIT_EXPECT_EQ(test, scheduled_task_times_run_get(tb, &n), 0);
+	KUNIT_EXPECT_EQ(test, n, 0U);
+	KUNIT_EXPECT_STREQ(test, st_state_name(tb), "idle");
+	snprintf(key, sizeof(key), "st-kunit-client/%s/rec-a", dev_name(dev));
+	KUNIT_EXPECT_STREQ(test, ta->key, key);
+	KUNIT_EXPECT_STREQ(test, st_store_name(ta), "ram");
+}
+
+static void b20_unreadable_store_refuses_to_run(struct kunit *test)
+{
+	struct device *dev = st_dev(test);
+	struct st_rec *rec = st_rec_new(test);
+	struct scheduled_task_config cfg = st_cfg("broken", rec, PERS, IMM, PROBE);
+	struct scheduled_task *task;
+
+	st_use_fake_store(test);
+	st_fake.read_err = -EBADMSG;
+	/* create succeeds so the administrator can repair it via sysfs */
+	task = st_new(test, dev, &cfg);
+	KUNIT_EXPECT_EQ(test, st_calls(rec), 0);
+	KUNIT_EXPECT_STREQ(test, st_state_name(task), "store-error");
+	KUNIT_EXPECT_EQ(test, scheduled_task_execute_now_deferred_ex(task), 0);
+	scheduled_task_restart(task);
+	st_flush(task);
+	KUNIT_EXPECT_EQ(test, st_calls(rec), 0);
+
+	st_fake.read_err = 0;
+	KUNIT_EXPECT_EQ(test, scheduled_task_times_run_set(task, 0), 0);
+	KUNIT_EXPECT_STREQ(test, st_state_name(task), "idle");
+	KUNIT_EXPECT_EQ(test, scheduled_task_execute_now_deferred_ex(task), 0);
+	KUNIT_ASSERT_TRUE(test, st_rec_wait(rec, 1));
+}
+
+static void b20_not_persistent_never_touches_store(struct kunit *test)
+{
+	struct st_rec *rec = st_rec_new(test);
+	struct scheduled_task_config cfg = st_cfg("volatile", rec, NP, IMM, PROBE);
+	struct scheduled_task *task;
+	u32 n;
+
+	st_use_fake_store(test);
+	task = st_new(test, st_dev(test), &cfg);
+	KUNIT_EXPECT_EQ(test, scheduled_task_times_run_set(task, 0), 0);
+	KUNIT_EXPECT_EQ(test, scheduled_task_times_run_get(task, &n), 0);
+	KUNIT_EXPECT_STREQ(test, st_store_name(task), "none");
+	KUNIT_EXPECT_EQ(test, st_fake.reads + st_fake.writes, 0);
+}
+
+/* ---- B18 --------------------------------------------------------------- */
+
+struct st_teardown {
+	struct st_rec *rec;
+	struct workqueue_struct *wq;
+	struct scheduled_task *task;
+	struct task_struct *threads[ST_HAMMERS];
+	struct st_hammer h[ST_HAMMERS];
+	atomic_t now_runs, queued, resumes;
+};
+
+static void st_stop_hammers(void *data)
+{
+	struct st_teardown *td = data;
+	int i;
+
+	for (i = 0; i < ST_HAMMERS; i++)
+		kthread_stop(td->threads[i]);
+}
+
+/* Probe: a task, queued calls, armed retries and four threads at it. */
+static int st_probe_busy(struct st_client *client, struct device *dev)
+{
+	struct st_teardown *td = client->data;
+	struct scheduled_task_config cfg = st_cfg("busy", td->rec, NP, DEF,
+						  RESUME);
+	int i;
+
+	cfg.wq = td->wq;
+	cfg.retry_ms_on_fail = 1;
+	td->task = devm_scheduled_task_create(dev, &cfg);
+	if (IS_ERR(td->task))
+		return PTR_ERR(td->task);
+	for (i = 0; i < ST_HAMMERS; i++) {
+		td->h[i] = (struct st_hammer) {
+			.task = td->task, .rec = td->rec,
+			.ctx = { .rec = td->rec }, .cancel_restart = true,
+			.now_runs = &td->now_runs, .queued = &td->queued,
+			.resumes = &td->resumes, .iterations = INT_MAX,
+		};
+		init_completion(&td->h[i].done);
+		td->threads[i] = kthread_run(st_hammer_fn, &td->h[i],
+					     "st-busy/%d", i);
+		if (IS_ERR(td->threads[i]))
+			return PTR_ERR(td->threads[i]);
+	}
+	/* Released before the task (devm is LIFO): the threads stop first. */
+	return devm_add_action_or_reset(dev, st_stop_hammers, td);
+}
+
+static void b18_unbind_while_busy_is_safe(struct kunit *test)
+{
+	struct st_teardown *td = kunit_kzalloc(test, sizeof(*td), GFP_KERNEL);
+	struct st_client *client;
+	int calls;
+
+	KUNIT_ASSERT_NOT_NULL(test, td);
+	td->rec = st_rec_new(test);
+	td->rec->then = SCHEDULED_TASK_FAIL_TRY_AGAIN;
+	td->wq = alloc_workqueue("st-kunit", 0, 0);
+	KUNIT_ASSERT_NOT_NULL(test, td->wq);
+	client = st_client_new(test, st_probe_busy, td);
+	KUNIT_ASSERT_EQ(test, client->probe_err, 0);
+	KUNIT_ASSERT_TRUE(test, st_rec_wait(td->rec, 200));
+
+	/* Unbind with threads calling, calls queued and retries armed. */
+	KUNIT_ASSERT_EQ(test, st_client_unbind(client), 0);
+	calls = st_calls(td->rec);
+	KUNIT_EXPECT_EQ(test, atomic_read(&td->rec->inside), 0);
+	flush_workqueue(td->wq);
+	KUNIT_EXPECT_EQ(test, st_calls(td->rec), calls);
+	KUNIT_EXPECT_EQ(test, atomic_read(&td->rec->overlaps), 0);
+	KUNIT_EXPECT_FALSE(test, st_class_has(st_client_dev(client), "busy"));
+	destroy_workqueue(td->wq);
+}
+
+static int st_destroy_thread(void *data)
+{
+	struct st_canceller *c = data;
+
+	scheduled_task_destroy(c->task);
+	c->inside_at_return = atomic_read(&c->rec->inside);
+	complete(&c->done);
+	return 0;
+}
+
+static void b18_destroy_waits_for_running_callback(struct kunit *test)
+{
+	struct st_rec *rec = st_rec_new(test);
+	struct scheduled_task_config cfg = st_cfg("dying", rec, NP, DEF, DEMAND);
+	struct st_canceller c = { .rec = rec, .inside_at_return = -1 };
+	struct device *dev = st_dev(test);
+	struct task_struct *thread;
+	struct completion *hold;
+	int i;
+
+	c.task = scheduled_task_create(dev, &cfg);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, c.task);
+	init_completion(&c.done);
+	rec->then = SCHEDULED_TASK_FAIL;
+	hold = st_rec_hold(rec);
+	for (i = 0; i < 5; i++) {
+		scheduled_task_execute_now_deferred_ex(c.task);
+		scheduled_task_execute_now_deferred(c.task, &rec->self);
+	}
+	KUNIT_ASSERT_GT(test, wait_for_completion_timeout(&rec->entered,
+							  ST_WAIT), 0UL);
+	/* Destroy from another thread while the callback is held... */
+	thread = kthread_run(st_destroy_thread, &c, "st-destroy");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(thread));
+	KUNIT_EXPECT_EQ(test, wait_for_completion_timeout(&c.done, HZ / 2), 0UL);
+	/* ...returns only after it, and runs none of the queued calls. */
+	complete_all(hold);
+	KUNIT_ASSERT_GT(test, wait_for_completion_timeout(&c.done, ST_WAIT), 0UL);
+	KUNIT_EXPECT_EQ(test, c.inside_at_return, 0);
+	KUNIT_EXPECT_EQ(test, st_calls(rec), 1);
+	KUNIT_EXPECT_FALSE(test, st_class_has(dev, "dying"));
+}
+
+static int st_probe_then_fail(struct st_client *client, struct device *dev)
+{
+	int err = st_probe_create(client, dev);
+
+	return err ?: -ENODEV;
+}
+
+static void b18_probe_failure_releases_task(struct kunit *test)
+{
+	struct st_probe_case *pc = st_probe_case(test, "gone", NP, DEF, PROBE);
+	struct st_client *client;
+
+	pc->cfg.initial_delay_ms = ST_FOREVER_MS;
+	client = st_client_new(test, st_probe_then_fail, pc);
+	KUNIT_EXPECT_EQ(test, client->probe_err, -ENODEV);
+	KUNIT_EXPECT_FALSE(test, st_class_has(st_client_dev(client), "gone"));
+	KUNIT_EXPECT_EQ(test, st_calls(pc->rec), 0);
+}
+
+/* ---- B19 --------------------------------------------------------------- */
+
+static void b19_nothing_runs_while_suspended(struct kunit *test)
+{
+	struct st_rec *rec = st_rec_new(test);
+	struct scheduled_task_config cfg = st_cfg("sleepy", rec, NP, DEF, DEMAND);
+	const struct dev_pm_ops *pm = st_class.pm;
+	struct workqueue_struct *wq;
+	struct scheduled_task *task;
+
+	/* A client workqueue that is not freezable: the task must hold off. */
+	wq = alloc_workqueue("st-kunit-nf", 0, 0);
+	KUNIT_ASSERT_NOT_NULL(test, wq);
+	cfg.wq = wq;
+	cfg.retry_ms_on_fail = 1;
+	rec->script[1] = SCHEDULED_TASK_FAIL_TRY_AGAIN;
+	task = scheduled_task_create(st_dev(test), &cfg);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, task);
+
+	KUNIT_EXPECT_EQ(test, scheduled_task_execute_now_deferred_ex(task), 0);
+	KUNIT_ASSERT_TRUE(test, st_rec_wait(rec, 1));
+	/* Suspend with the retry armed; fire it while suspended. */
+	KUNIT_EXPECT_EQ(test, st_pm(task, pm->suspend), 0);
+	flush_delayed_work(&task->dwork);
+	KUNIT_EXPECT_EQ(test, scheduled_task_execute_now_deferred(task,
+							&rec->self), 0);
+	flush_workqueue(wq);
+	KUNIT_EXPECT_EQ(test, st_calls(rec), 1);
+	KUNIT_EXPECT_STREQ(test, st_state_name(task), "retry-wait");
+
+	KUNIT_EXPECT_EQ(test, st_pm(task, pm->resume), 0);
+	KUNIT_ASSERT_TRUE(test, st_rec_wait(rec, 3));
+	st_flush(task);
+	KUNIT_EXPECT_EQ(test, st_calls(rec), 3);
+	scheduled_task_destroy(task);
+	destroy_workqueue(wq);
+}
+
+static struct kunit_case st_behaviour_cases[] = {
+	KUNIT_CASE(b01_invalid_config_is_einval),
+	KUNIT_CASE(b01_duplicate_name_is_eexist),
+	KUNIT_CASE(b02_probe_immediate_runs_inside_create),
+	KUNIT_CASE(b02_probe_immediate_fail_fails_create),
+	KUNIT_CASE(b02_probe_immediate_fail_try_again_arms_retry),
+	KUNIT_CASE(b02_probe_immediate_success_try_again_arms_retry),
+	KUNIT_CASE(b03_probe_deferred_runs_on_workqueue),
+	KUNIT_CASE(b04_resume_first_power_up_is_off),
+	KUNIT_CASE(b04_resume_system_sleep_states),
+	KUNIT_CASE(b04_resume_deferred_passes_state),
+	KUNIT_CASE(b04_resume_rejects_bad_previous_state),
+	KUNIT_CASE(b05_on_demand_runs_only_when_asked),
+	KUNIT_CASE(b06_success_is_final),
+	KUNIT_CASE(b06_persistent_once_across_rebind),
+	KUNIT_CASE(b07_success_try_again_repeats),
+	KUNIT_CASE(b08_fail_try_again_retries),
+	KUNIT_CASE(b08_fail_does_not_retry),
+	KUNIT_CASE(b09_no_second_timer_while_armed),
+	KUNIT_CASE(b10_execute_now_is_a_direct_call),
+	KUNIT_CASE(b10_execute_now_from_own_callback_is_invalid),
+	KUNIT_CASE(b11_legacy_calls_each_run_in_order),
+	KUNIT_CASE(b11_legacy_from_atomic_context),
+	KUNIT_CASE(b11_legacy_canceled_and_enomem),
+	KUNIT_CASE(b12_ex_requests_are_counted),
+	KUNIT_CASE(b12_ex_success_drops_the_rest),
+	KUNIT_CASE_SLOW(b13_runs_never_overlap),
+	KUNIT_CASE(b13_different_tasks_run_in_parallel),
+	KUNIT_CASE(b14_cancel_drops_pending_work),
+	KUNIT_CASE(b14_cancel_from_own_callback_stops_future_runs),
+	KUNIT_CASE(b14_cancel_waits_for_running_callback),
+	KUNIT_CASE(b15_restart_reschedules_deferred),
+	KUNIT_CASE(b16_times_run_counts_and_rearms),
+	KUNIT_CASE(b16_persistent_write_precedes_completion),
+	KUNIT_CASE(b16_store_errors_reach_the_caller),
+	KUNIT_CASE(b17_each_task_has_its_own_record),
+	KUNIT_CASE_SLOW(b18_unbind_while_busy_is_safe),
+	KUNIT_CASE(b18_destroy_waits_for_running_callback),
+	KUNIT_CASE(b18_probe_failure_releases_task),
+	KUNIT_CASE(b19_nothing_runs_while_suspended),
+	KUNIT_CASE(b20_unreadable_store_refuses_to_run),
+	KUNIT_CASE(b20_not_persistent_never_touches_store),
+	{}
+};
+
+static struct kunit_suite st_behaviour_suite = {
+	.name = "scheduled_task_behaviour",
+	.suite_init = st_kunit_suite_init,
+	.suite_exit = st_kunit_suite_exit,
+	.test_cases = st_behaviour_cases,
+};
+kunit_test_suite(st_behaviour_suite);
+
+MODULE_IMPORT_NS(SCHEDULED_TASK_KUNIT);
+MODULE_DESCRIPTION("KUnit suites of scheduled_task");
+MODULE_LICENSE("GPL");

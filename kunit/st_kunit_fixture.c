@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Fixture of the scheduled_task KUnit suites: see st_kunit.h.
+ */
+
+#include <kunit/resource.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/platform_device.h>
+
+#include "st_kunit.h"
+
+static enum scheduled_task_result st_rec_result(struct st_rec *rec, int call)
+{
+	if (call <= ST_MAX_SCRIPT && rec->script[call])
+		return rec->script[call];
+	return rec->then;
+}
+
+/* The callback every test task uses: records, optionally waits, returns. */
+enum scheduled_task_result st_rec_cb(struct scheduled_task *task, void *ctx,
+				     enum scheduled_task_power_state state)
+{
+	struct st_ctx *c = ctx;
+	struct st_rec *rec = c->rec;
+	int call;
+
+	if (atomic_inc_return(&rec->inside) > 1)
+		atomic_inc(&rec->overlaps);
+	call = atomic_inc_return(&rec->calls);
+	if (call <= ARRAY_SIZE(rec->states))
+		rec->states[call - 1] = state;
+	if (call <= ARRAY_SIZE(rec->tags))
+		rec->tags[call - 1] = c->tag;
+	complete(&rec->entered);
+	if (rec->hook)
+		rec->hook(rec, task, call);
+	if (rec->hold)
+		wait_for_completion_timeout(rec->hold, ST_WAIT);
+	atomic_dec(&rec->inside);
+	wake_up_all(&rec->waitq);
+	return st_rec_result(rec, call);
+}
+
+struct st_rec *st_rec_new(struct kunit *test)
+{
+	struct st_rec *rec = kunit_kzalloc(test, sizeof(*rec), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, rec);
+	rec->test = test;
+	rec->then = SCHEDULED_TASK_SUCCESS;
+	rec->self.rec = rec;
+	init_completion(&rec->entered);
+	init_waitqueue_head(&rec->waitq);
+	return rec;
+}
+
+static void st_rec_release(void *data)
+{
+	complete_all(data);
+}
+
+/*
+ * Make the callback wait (bounded) until the test completes the returned
+ * completion; a test that stops early releases it on its way out, so no
+ * callback is left waiting on freed memory.
+ */
+struct completion *st_rec_hold(struct st_rec *rec)
+{
+	struct completion *hold;
+
+	hold = kunit_kzalloc(rec->test, sizeof(*hold), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(rec->test, hold);
+	init_completion(hold);
+	KUNIT_ASSERT_EQ(rec->test, kunit_add_action_or_reset(rec->test,
+							     st_rec_release, hold), 0);
+	rec->hold = hold;
+	return hold;
+}
+
+/* Wait (bounded) until the callback has been called @calls times. */
+bool st_rec_wait(struct st_rec *rec, int calls)
+{
+	return wait_event_timeout(rec->waitq,
+				  atomic_read(&rec->calls) >= calls &&
+				  !atomic_read(&rec->inside), ST_WAIT) > 0;
+}
+
+struct scheduled_task_config st_cfg(const char *name, struct st_rec *rec,
+				    enum scheduled_task_persistence persistence,
+				    enum scheduled_task_mode mode,
+				    enum scheduled_task_when when)
+{
+	return (struct scheduled_task_config) {
+		.name = name,
+		.callback = st_rec_cb,
+		.context = &rec->self,
+		.persistence = persistence,
+		.mode = mode,
+		.when = when,
+	};
+}
+
+static int st_client_probe(struct platform_device *pdev)
+{
+	struct st_client *client = *(struct st_client **)dev_get_platdata(&pdev->dev);
+
+	client->probes++;
+	client->probe_err = client->probe ? client->probe(client, &pdev->dev) : 0;
+	return client->probe_err;
+}
+
+static struct platform_driver st_client_driver = {
+	.probe = st_client_probe,
+	.driver = {
+		.name = "st-kunit-client",
+	},
+};
+
+static DEFINE_MUTEX(st_driver_lock);
+static int st_driver_users;
+
+int st_kunit_suite_init(struct kunit_suite *suite)
+{
+	int err = 0;
+
+	mutex_lock(&st_driver_lock);
+	if (!st_driver_users)
+		err = platform_driver_register(&st_client_driver);
+	if (!err)
+		st_driver_users++;
+	mutex_unlock(&st_driver_lock);
+	return err;
+}
+
+void st_kunit_suite_exit(struct kunit_suite *suite)
+{
+	mutex_lock(&st_driver_lock);
+	if (!--st_driver_users)
+		platform_driver_unregister(&st_client_driver);
+	mutex_unlock(&st_driver_lock);
+}
+
+static void st_client_release(void *data)
+{
+	struct st_client *client = data;
+
+	platform_device_unregister(client->pdev);
+}
+
+/*
+ * A new platform device bound to the test driver; @probe runs in its
+ * probe.  The device goes away (unbinding first) when the test ends.
+ */
+struct st_client *st_client_new(struct kunit *test, st_probe_fn probe,
+				void *data)
+{
+	struct st_client *client;
+	int err;
+
+	client = kunit_kzalloc(test, sizeof(*client), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, client);
+	client->test = test;
+	client->probe = probe;
+	client->data = data;
+
+	client->pdev = platform_device_alloc("st-kunit-client",
+					     PLATFORM_DEVID_AUTO);
+	KUNIT_ASSERT_NOT_NULL(test, client->pdev);
+	err = platform_device_add_data(client->pdev, &client, sizeof(client));
+	if (!err)
+		err = platform_device_add(client->pdev);
+	if (err) {
+		platform_device_put(client->pdev);
+		KUNIT_FAIL_AND_ABORT(test, "platform device: %d", err);
+	}
+	err = kunit_add_action_or_reset(test, st_client_release, client);
+	KUNIT_ASSERT_EQ(test, err, 0);
+	return client;
+}
+
+struct device *st_client_dev(struct st_client *client)
+{
+	return &client->pdev->dev;
+}
+
+/* Unbind the driver: devm tasks are destroyed. */
+int st_client_unbind(struct st_client *client)
+{
+	device_release_driver(&client->pdev->dev);
+	return client->pdev->dev.driver ? -EBUSY : 0;
+}
+
+/* Bind again: probe runs. */
+int st_client_bind(struct st_client *client)
+{
+	int err = device_attach(&client->pdev->dev);
+
+	if (err < 0)
+		return err;
+	return client->pdev->dev.driver ? 0 : (client->probe_err ?: -ENODEV);
+}
+
+MODULE_IMPORT_NS(SCHEDULED_TASK);

@@ -1,0 +1,73 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The project's test runner: check.sh all|build|lint|kunit|e2e
+#
+# Installs what it needs, builds the debug kernel once (cached), then runs
+# the groups.  Every case ends up as one line "PASS|FAIL|SKIP <name>" in
+# out/results/<group>; the summary prints one line per group and ends with
+# "N passed, N failed, N skipped".  Exit status is non-zero when anything
+# failed.
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+out=$top/out
+what=${1:-all}
+mkdir -p "$out/results" "$out/logs"
+rm -f "$out"/results/*
+
+. "$top/scripts/lib.sh"
+
+t_start=$(date +%s)
+if ! k612=$(scripts/deps.sh | tail -n 1); then
+	echo "check: installing dependencies failed" >&2
+	exit 1
+fi
+debug=
+if ! debug=$(scripts/kernel.sh); then
+	echo "check: the debug kernel did not build" >&2
+	result deps FAIL "debug-kernel-build"
+fi
+export ST_DEBUG_KDIR=$debug
+export ST_612_KVER="$k612-amd64"
+export ST_61_KVER=$(ls /usr/src | sed -n 's/^linux-headers-\(6\.1\.[0-9-]*-amd64\)$/\1/p' | sort -V | tail -n 1)
+
+run_group() {
+	local group=$1 start rc
+	start=$(date +%s)
+	"scripts/group-$group.sh" >"$out/logs/$group.out" 2>&1
+	rc=$?
+	# A group that died without recording a failure still fails.
+	if [ $rc -ne 0 ] && ! grep -q '^FAIL' "$out/results/$group" 2>/dev/null; then
+		result "$group" FAIL "$group-runner-exit-$rc"
+	fi
+	echo "$(( $(date +%s) - start ))" >"$out/results/$group.time"
+	grep '^FAIL' "$out/results/$group" 2>/dev/null | sed 's/^/  /'
+	[ $rc -eq 0 ] || tail -n 15 "$out/logs/$group.out" | sed 's/^/  | /'
+}
+
+case $what in
+all) groups="build lint kunit e2e" ;;
+build|lint|kunit|e2e) groups=$what ;;
+*) echo "usage: check.sh all|build|lint|kunit|e2e" >&2; exit 2 ;;
+esac
+
+for g in $groups; do
+	echo "== $g"
+	run_group "$g"
+done
+
+echo
+pass=0 fail=0 skip=0
+for f in "$out"/results/*; do
+	case $f in *.time) continue ;; esac
+	g=$(basename "$f")
+	p=$(grep -c '^PASS' "$f") x=$(grep -c '^FAIL' "$f") s=$(grep -c '^SKIP' "$f")
+	t=$(cat "$f.time" 2>/dev/null || echo 0)
+	printf '%-6s %4d passed, %d failed, %d skipped  (%ss)\n' "$g:" "$p" "$x" "$s" "$t"
+	pass=$((pass + p)) fail=$((fail + x)) skip=$((skip + s))
+done
+echo "total time $(( $(date +%s) - t_start ))s"
+echo "$pass passed, $fail failed, $skip skipped"
+[ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]

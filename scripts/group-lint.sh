@@ -1,0 +1,46 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Lint group: checkpatch --strict over every C source and header, and
+# kernel-doc over every file that has kernel-doc comments; each exported
+# symbol must have a kernel-doc comment.
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+out=$top/out
+. "$top/scripts/lib.sh"
+g=lint
+src=$(ksrc)
+cd "$top"
+
+files=$(git ls-files -co --exclude-standard '*.c' '*.h')
+for f in $files; do
+	log=$out/logs/checkpatch-$(echo "$f" | tr / _).log
+	perl "$src/scripts/checkpatch.pl" --strict --no-tree --quiet \
+		--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG -f "$f" >"$log" 2>&1
+	if [ -s "$log" ]; then
+		result $g FAIL "checkpatch $f" "$(grep -cE '^(ERROR|WARNING|CHECK)' "$log") issue(s)"
+		head -n 30 "$log"
+	else
+		result $g PASS "checkpatch $f"
+	fi
+done
+
+for f in $(grep -l '^/\*\*' $files); do
+	w=$(perl "$src/scripts/kernel-doc" -none -Wall "$f" 2>&1)
+	if [ -n "$w" ]; then
+		result $g FAIL "kernel-doc $f" "$(echo "$w" | wc -l) warning(s)"
+		echo "$w" | head -n 20
+	else
+		result $g PASS "kernel-doc $f"
+	fi
+done
+
+missing=
+for sym in $(grep -ho 'EXPORT_SYMBOL_NS_GPL(\w*, SCHEDULED_TASK)' $files | sed 's/.*(\(\w*\),.*/\1/'); do
+	grep -q "^ \* $sym() - " $files || missing="$missing $sym"
+done
+if [ -n "$missing" ]; then
+	result $g FAIL "kernel-doc on every export" "undocumented:$missing"
+else
+	result $g PASS "kernel-doc on every export"
+fi

@@ -1,0 +1,53 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Boot one guest under QEMU (TCG: this machine has no usable KVM) with a
+# serial console captured to a log.
+#
+#   qemu.sh --kernel K --initrd I --log L [--append A] [--timeout S]
+#           [--firmware qboot|ovmf] [--vars FILE] [--reboot] [--monitor SOCK]
+#
+# qboot boots the KUnit kernel fastest; ovmf (q35, read-only code plus a
+# writable variable store) gives EFI runtime services for the persistence
+# tests.  Without --reboot, a guest reboot ends QEMU.  Exit status: 0 when
+# QEMU exited by itself, 124 on time-out.
+set -euo pipefail
+
+kernel= initrd= log= append= timeout=300 firmware=qboot vars= reboot= monitor=
+while [ $# -gt 0 ]; do
+	case $1 in
+	--kernel) kernel=$2; shift ;;
+	--initrd) initrd=$2; shift ;;
+	--log) log=$2; shift ;;
+	--append) append=$2; shift ;;
+	--timeout) timeout=$2; shift ;;
+	--firmware) firmware=$2; shift ;;
+	--vars) vars=$2; shift ;;
+	--reboot) reboot=1 ;;
+	--monitor) monitor=$2; shift ;;
+	*) echo "qemu.sh: unknown argument $1" >&2; exit 2 ;;
+	esac
+	shift
+done
+
+args=(-accel tcg -m 1024 -smp 2 -display none -no-user-config -nodefaults
+      -serial "file:$log" -kernel "$kernel" -initrd "$initrd"
+      -append "console=ttyS0 panic=-1 log_buf_len=4M $append")
+case $firmware in
+qboot)
+	args+=(-machine pc -bios qboot.rom) ;;
+ovmf)
+	[ -n "$vars" ] || { echo "qemu.sh: ovmf needs --vars" >&2; exit 2; }
+	args+=(-machine q35
+	       -drive if=pflash,format=raw,unit=0,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd
+	       -drive "if=pflash,format=raw,unit=1,file=$vars") ;;
+*)
+	echo "qemu.sh: unknown firmware $firmware" >&2; exit 2 ;;
+esac
+[ -n "$reboot" ] || args+=(-no-reboot)
+[ -z "$monitor" ] || args+=(-monitor "unix:$monitor,server,nowait")
+
+: >"$log"
+rc=0
+timeout --kill-after=10 "$timeout" qemu-system-x86_64 "${args[@]}" </dev/null || rc=$?
+exit $rc

@@ -326,9 +326,14 @@ static void st_legacy_work_fn(struct work_struct *work)
 		if (!call)
 			return;
 
-		/* DMF legacy semantics: the result and once state are ignored. */
+		/*
+		 * DMF legacy semantics: the result and once state are ignored.
+		 * A cancel that came while this call waited for another run
+		 * drops it like the ones still queued.
+		 */
 		mutex_lock(&task->run_lock);
-		st_invoke(task, call->context, SCHEDULED_TASK_POWER_NONE);
+		if (!READ_ONCE(task->cancelled))
+			st_invoke(task, call->context, SCHEDULED_TASK_POWER_NONE);
 		mutex_unlock(&task->run_lock);
 		kfree(call);
 		cond_resched();	/* DMF's To-Do: do not spin through a long queue */

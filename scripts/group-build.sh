@@ -10,6 +10,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 out=$top/out
 . "$top/scripts/lib.sh"
 g=build
+: >"$out/results/$g"
 
 check_build() {
 	local name=$1 kdir=$2 what=$3

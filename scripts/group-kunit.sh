@@ -10,6 +10,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 out=$top/out
 . "$top/scripts/lib.sh"
 g=kunit
+: >"$out/results/$g"
 src=$(ksrc)
 
 if [ -z "${ST_DEBUG_KDIR:-}" ]; then

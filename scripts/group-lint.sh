@@ -9,6 +9,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 out=$top/out
 . "$top/scripts/lib.sh"
 g=lint
+: >"$out/results/$g"
 src=$(ksrc)
 cd "$top"
 

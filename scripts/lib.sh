@@ -38,9 +38,7 @@ build_warnings() {
 
 # Kernel log lines that fail a run even when every test passed.
 splats() {
-	grep -E 'BUG:|WARNING:|KASAN|UBSAN|ODEBUG|possible circular locking|possible recursive locking|inconsistent lock state|lockdep|suspicious RCU|unreferenced object|Call Trace|Kernel panic|Oops|general protection|INFO: task .* blocked|hung_task|soft lockup|workqueue lockup' "$1" |
-		grep -v -e 'Lock dependency validator' -e 'lockdep is turned off' \
-			-e 'kmemleak: Kernel memory leak detector' -e 'ST-' || true
+	grep -E 'BUG:|WARNING:|KASAN|UBSAN|ODEBUG|circular locking|recursive locking|inconsistent lock state|turning off the locking correctness validator|DEBUG_LOCKS_WARN_ON|bad unlock balance|held lock freed|suspicious RCU usage|unreferenced object|Call Trace|Kernel panic|Oops|general protection|INFO: task .* blocked|soft lockup|workqueue lockup' "$1" || true
 }
 
 # The stock Debian kernels the guest tests boot.

@@ -1,0 +1,121 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# End-to-end test in a stock-kernel guest: the module and the sample
+# client, sysfs, a real suspend/resume cycle (pm_test=devices), bad sysfs
+# writes, unbind/rebind with retries armed, unload.  TAP on the console.
+. /lib/st/lib.sh
+
+C=/sys/class/scheduled_task
+D=st_sample
+attr() { cat "$C/$D:$1/$2" 2>/dev/null; }
+calls() { dmesg | grep -c "st_sample: task=$1 call="; }
+logged() { dmesg | grep -q "st_sample: task=$1 call=$2 previous_state=$3 "; }
+settled() { ! cat $C/*/state | grep -qE 'pending|running'; }
+suspend_cycle() {
+	echo devices >/sys/power/pm_test
+	echo freeze >/sys/power/state
+	rc=$?
+	echo none >/sys/power/pm_test
+	return $rc
+}
+load_sample() {
+	dmesg -c >/dev/null
+	insmod /lib/st/st_sample.ko "$@"
+}
+
+echo "ST-TAP-BEGIN"
+echo "TAP version 13"
+check "insmod scheduled_task" insmod /lib/st/scheduled_task.ko
+check "class directory exists" test -d $C
+
+# ---- Phase 1: every combination, all succeed -----------------------------
+check "insmod st_sample (12 tasks)" load_sample
+eq "12 task directories" 12 "$(ls $C | grep -c "^$D:")"
+wait_for 100 settled
+for t in probe resume demand; do
+	for m in imm def; do
+		for p in np p; do
+			n=$t-$m-$p
+			case $t in probe) w=probe ;; resume) w=resume ;; *) w=on-demand ;; esac
+			case $m in imm) mo=immediate ;; *) mo=deferred ;; esac
+			case $p in np) pe=not-persistent st=none ;; *) pe=persistent st=ram ;; esac
+			eq "$n: when" "$w" "$(attr $n when)"
+			eq "$n: mode" "$mo" "$(attr $n mode)"
+			eq "$n: persistence" "$pe" "$(attr $n persistence)"
+			eq "$n: store" "$st" "$(attr $n store)"
+			if [ $t = demand ]; then
+				eq "$n: state idle" idle "$(attr $n state)"
+				eq "$n: times_run 0" 0 "$(attr $n times_run)"
+			else
+				eq "$n: state completed" completed "$(attr $n state)"
+				eq "$n: times_run 1" 1 "$(attr $n times_run)"
+				eq "$n: last_result" success "$(attr $n last_result)"
+			fi
+		done
+	done
+done
+check "probe task ran at probe with NONE" logged probe-imm-np 1 NONE
+check "resume task's first power-up is OFF" logged resume-imm-np 1 OFF
+eq "device link points at the client" "$D" "$(basename "$(readlink $C/$D:probe-imm-np/device)")"
+
+# Bad writes: -EINVAL, nothing changed.  dd makes each value one write();
+# the shell would not write an empty string at all, so "empty" is "\n".
+for v in abc -1 4294967296 12x '\n' '1 2' 0x1 '1\n\n' ' 1' '+'; do
+	err=$(printf "$v" | dd of=$C/$D:probe-imm-np/times_run 2>&1)
+	case $err in
+	*"Invalid argument"*) ok "times_run write '$v' is -EINVAL" ;;
+	*) not_ok "times_run write '$v' is -EINVAL (got '$err')" ;;
+	esac
+done
+eq "times_run unchanged after bad writes" 1 "$(attr probe-imm-np times_run)"
+eq "state unchanged after bad writes" completed "$(attr probe-imm-np state)"
+check "times_run accepts '0\\n'" sh -c "echo 0 >$C/$D:probe-def-np/times_run"
+eq "times_run 0 re-arms the task" idle "$(attr probe-def-np state)"
+
+# On demand, through the sample's run attribute.
+check "run demand-def-np on demand" sh -c "echo demand-def-np >/sys/devices/platform/st_sample/run"
+wait_for 100 sh -c "[ \"\$(cat $C/$D:demand-def-np/state)\" = completed ]"
+eq "on-demand task ran once" 1 "$(calls demand-def-np)"
+
+# Completed resume tasks do not run again at resume.
+check "suspend/resume cycle 1" suspend_cycle
+wait_for 50 settled
+eq "no completed task ran at resume" 0 "$(dmesg | grep -c 'previous_state=SUSPENDED')"
+check "rmmod st_sample" rmmod st_sample
+eq "task directories removed" 0 "$(ls $C | grep -c "^$D:")"
+
+# ---- Phase 2: deferred tasks that fail -----------------------------------
+check "insmod st_sample first_result=fail" load_sample first_result=2 \
+	tasks=probe-def-np,resume-def-np,resume-def-p,demand-def-np
+wait_for 100 sh -c "dmesg | grep -q 'task=resume-def-np call=1'"
+wait_for 50 settled
+check "deferred resume task failed its first run (OFF)" logged resume-def-np 1 OFF
+eq "persistent task completed in phase 1 does not run" 0 "$(calls resume-def-p)"
+check "suspend/resume cycle 2" suspend_cycle
+wait_for 100 sh -c "dmesg | grep -q 'task=resume-def-np call=2'"
+check "resume task ran again with SUSPENDED" logged resume-def-np 2 SUSPENDED
+eq "probe task did not run at resume" 1 "$(calls probe-def-np)"
+eq "on-demand task did not run at resume" 0 "$(calls demand-def-np)"
+eq "persistent completed task did not run at resume" 0 "$(calls resume-def-p)"
+check "rmmod st_sample" rmmod st_sample
+
+# ---- Phase 3: immediate tasks with retries armed -------------------------
+check "insmod st_sample first_result=fail-try-again" load_sample \
+	first_result=3 retry_ms=600000 tasks=resume-imm-np,probe-imm-np,probe-def-np
+wait_for 100 sh -c "dmesg | grep -q 'task=probe-def-np call=1'"
+eq "retry armed" retry-wait "$(attr probe-def-np state)"
+check "suspend/resume cycle 3" suspend_cycle
+wait_for 50 sh -c "dmesg | grep -q 'task=resume-imm-np call=2'"
+check "immediate resume task ran at resume with SUSPENDED" logged resume-imm-np 2 SUSPENDED
+eq "immediate probe task did not run at resume" 1 "$(calls probe-imm-np)"
+check "unbind with retries armed" sh -c "echo st_sample >/sys/bus/platform/drivers/st_sample/unbind"
+eq "unbind removed the tasks" 0 "$(ls $C | grep -c "^$D:")"
+dmesg -c >/dev/null
+check "rebind" sh -c "echo st_sample >/sys/bus/platform/drivers/st_sample/bind"
+eq "rebind created the tasks again" 3 "$(ls $C | grep -c "^$D:")"
+check "probe task ran again after rebind" logged probe-imm-np 1 NONE
+check "rmmod st_sample" rmmod st_sample
+check "rmmod scheduled_task" rmmod scheduled_task
+echo "1..$ST_N"
+echo "ST-TAP-END"

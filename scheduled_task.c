@@ -107,7 +107,7 @@ const char *st_state_name(struct scheduled_task *task)
 	spin_unlock_irqrestore(&task->lock, flags);
 	return state;
 }
-ST_EXPORT_FOR_KUNIT(st_state_name);
+EXPORT_SYMBOL_IF_KUNIT(st_state_name);
 
 /* Arm the delayed work unless the task is done, stopped, or already armed. */
 static void st_arm_locked(struct scheduled_task *task, enum st_armed why,
@@ -499,8 +499,9 @@ static void st_load_times_run(struct scheduled_task *task)
  * task has no store, -EIO if an immediate first run returned
  * %SCHEDULED_TASK_FAIL, -ENOMEM.  Never NULL.
  */
-struct scheduled_task *scheduled_task_create(struct device *dev,
-		const struct scheduled_task_config *cfg)
+struct scheduled_task *
+scheduled_task_create(struct device *dev,
+		      const struct scheduled_task_config *cfg)
 {
 	struct scheduled_task *task;
 	const char *field;
@@ -582,8 +583,9 @@ static void st_devm_destroy(void *task)
  * Context: process context; may sleep.
  * Return: as scheduled_task_create().
  */
-struct scheduled_task *devm_scheduled_task_create(struct device *dev,
-		const struct scheduled_task_config *cfg)
+struct scheduled_task *
+devm_scheduled_task_create(struct device *dev,
+			   const struct scheduled_task_config *cfg)
 {
 	struct scheduled_task *task;
 	int err;
@@ -961,7 +963,7 @@ void st_flush(struct scheduled_task *task)
 	mutex_lock(&task->run_lock);
 	mutex_unlock(&task->run_lock);
 }
-ST_EXPORT_FOR_KUNIT(st_flush);
+EXPORT_SYMBOL_IF_KUNIT(st_flush);
 
 /* System sleep.  The PM core calls these after the client's own callbacks. */
 static int st_pm_suspend(struct device *dev)
@@ -1026,7 +1028,7 @@ struct class st_class = {
 	.dev_groups = st_groups,
 	.pm = &st_pm_ops,
 };
-ST_EXPORT_FOR_KUNIT(st_class);
+EXPORT_SYMBOL_IF_KUNIT(st_class);
 
 static int __init st_init(void)
 {

@@ -155,10 +155,12 @@ struct scheduled_task_config {
 	struct workqueue_struct *wq;
 };
 
-struct scheduled_task *devm_scheduled_task_create(struct device *dev,
-		const struct scheduled_task_config *cfg);
-struct scheduled_task *scheduled_task_create(struct device *dev,
-		const struct scheduled_task_config *cfg);
+struct scheduled_task *
+devm_scheduled_task_create(struct device *dev,
+			   const struct scheduled_task_config *cfg);
+struct scheduled_task *
+scheduled_task_create(struct device *dev,
+		      const struct scheduled_task_config *cfg);
 void scheduled_task_destroy(struct scheduled_task *task);
 
 void scheduled_task_cancel(struct scheduled_task *task);

@@ -76,15 +76,15 @@ struct scheduled_task {
 	char key[ST_KEY_MAX];
 	struct workqueue_struct *wq;
 
-	struct mutex run_lock;
+	struct mutex run_lock;		/* one invocation at a time */
 	struct lock_class_key run_key;
 	struct task_struct *runner;
 
-	struct mutex store_lock;
+	struct mutex store_lock;	/* times_run read-modify-write */
 	const struct st_store_ops *store;
 	void *store_priv;
 
-	spinlock_t lock;
+	spinlock_t lock;		/* the flags below; atomic-safe */
 	bool completed;
 	bool cancelled;
 	bool dying;
@@ -147,14 +147,10 @@ void st_store_test_override(const struct st_store_ops *ops);
 extern const struct attribute_group *st_groups[];
 
 /*
- * Internals the KUnit suites reach: exported only in kernels built with
- * KUnit, in a namespace of their own (the kernel's EXPORT_SYMBOL_IF_KUNIT
- * is not in 6.1).
+ * Internals the KUnit suites reach are exported with the kernel's
+ * EXPORT_SYMBOL_IF_KUNIT(): only in kernels built with KUnit, in the
+ * EXPORTED_FOR_KUNIT_TESTING namespace.
  */
-#if IS_ENABLED(CONFIG_KUNIT)
-#define ST_EXPORT_FOR_KUNIT(sym) EXPORT_SYMBOL_NS_GPL(sym, SCHEDULED_TASK_KUNIT)
-#else
-#define ST_EXPORT_FOR_KUNIT(sym)
-#endif
+#include <kunit/visibility.h>
 
 #endif /* _SCHEDULED_TASK_INTERNAL_H */

@@ -161,7 +161,7 @@ const char *st_store_name(struct scheduled_task *task)
 {
 	return task->store ? task->store->name : "none";
 }
-ST_EXPORT_FOR_KUNIT(st_store_name);
+EXPORT_SYMBOL_IF_KUNIT(st_store_name);
 
 /**
  * st_store_test_override() - make new PERSISTENT tasks use @ops
@@ -173,7 +173,7 @@ void st_store_test_override(const struct st_store_ops *ops)
 {
 	st_store_forced = ops;
 }
-ST_EXPORT_FOR_KUNIT(st_store_test_override);
+EXPORT_SYMBOL_IF_KUNIT(st_store_test_override);
 
 /* Module unload: the ram records go with the module. */
 void st_store_exit(void)

@@ -15,59 +15,47 @@
 #include "scheduled_task_internal.h"
 
 TRACE_EVENT(scheduled_task_run,
-	TP_PROTO(struct scheduled_task *task, int previous_state),
-	TP_ARGS(task, previous_state),
-	TP_STRUCT__entry(
-		__string(task, dev_name(&task->dev))
-		__field(int, previous_state)
-	),
-	TP_fast_assign(
-		st_assign_str(task, dev_name(&task->dev));
-		__entry->previous_state = previous_state;
-	),
-	TP_printk("task=%s previous_state=%d",
-		  __get_str(task), __entry->previous_state)
+	    TP_PROTO(struct scheduled_task *task, int previous_state),
+	    TP_ARGS(task, previous_state),
+	    TP_STRUCT__entry(__string(task, dev_name(&task->dev))
+			     __field(int, previous_state)),
+	    TP_fast_assign(st_assign_str(task, dev_name(&task->dev));
+			   __entry->previous_state = previous_state;),
+	    TP_printk("task=%s previous_state=%d",
+		      __get_str(task), __entry->previous_state)
 );
 
 TRACE_EVENT(scheduled_task_done,
-	TP_PROTO(struct scheduled_task *task, int result, u64 duration_ns),
-	TP_ARGS(task, result, duration_ns),
-	TP_STRUCT__entry(
-		__string(task, dev_name(&task->dev))
-		__field(int, result)
-		__field(u64, duration_ns)
-	),
-	TP_fast_assign(
-		st_assign_str(task, dev_name(&task->dev));
-		__entry->result = result;
-		__entry->duration_ns = duration_ns;
-	),
-	TP_printk("task=%s result=%s duration_ns=%llu", __get_str(task),
-		  __print_symbolic(__entry->result,
-				   { 1, "success" }, { 2, "fail" },
-				   { 3, "fail-try-again" },
-				   { 4, "success-try-again" }),
-		  __entry->duration_ns)
+	    TP_PROTO(struct scheduled_task *task, int result, u64 duration_ns),
+	    TP_ARGS(task, result, duration_ns),
+	    TP_STRUCT__entry(__string(task, dev_name(&task->dev))
+			     __field(int, result)
+			     __field(u64, duration_ns)),
+	    TP_fast_assign(st_assign_str(task, dev_name(&task->dev));
+			   __entry->result = result;
+			   __entry->duration_ns = duration_ns;),
+	    TP_printk("task=%s result=%s duration_ns=%llu", __get_str(task),
+		      __print_symbolic(__entry->result,
+				       { 1, "success" }, { 2, "fail" },
+				       { 3, "fail-try-again" },
+				       { 4, "success-try-again" }),
+		      __entry->duration_ns)
 );
 
 TRACE_EVENT(scheduled_task_store,
-	TP_PROTO(struct scheduled_task *task, const char *backend,
-		 const char *op, int error),
-	TP_ARGS(task, backend, op, error),
-	TP_STRUCT__entry(
-		__string(task, dev_name(&task->dev))
-		__string(backend, backend)
-		__string(op, op)
-		__field(int, error)
-	),
-	TP_fast_assign(
-		st_assign_str(task, dev_name(&task->dev));
-		st_assign_str(backend, backend);
-		st_assign_str(op, op);
-		__entry->error = error;
-	),
-	TP_printk("task=%s backend=%s op=%s error=%d", __get_str(task),
-		  __get_str(backend), __get_str(op), __entry->error)
+	    TP_PROTO(struct scheduled_task *task, const char *backend,
+		     const char *op, int error),
+	    TP_ARGS(task, backend, op, error),
+	    TP_STRUCT__entry(__string(task, dev_name(&task->dev))
+			     __string(backend, backend)
+			     __string(op, op)
+			     __field(int, error)),
+	    TP_fast_assign(st_assign_str(task, dev_name(&task->dev));
+			   st_assign_str(backend, backend);
+			   st_assign_str(op, op);
+			   __entry->error = error;),
+	    TP_printk("task=%s backend=%s op=%s error=%d", __get_str(task),
+		      __get_str(backend), __get_str(op), __entry->error)
 );
 
 #endif /* _SCHEDULED_TASK_TRACE_H */

@@ -57,6 +57,16 @@ static int st_calls(struct st_rec *rec)
 	return atomic_read(&rec->calls);
 }
 
+static int st_runtime_resume(struct scheduled_task *task)
+{
+	return scheduled_task_resume(task, SCHEDULED_TASK_POWER_RUNTIME_SUSPENDED);
+}
+
+static int st_legacy(struct scheduled_task *task, struct st_ctx *ctx)
+{
+	return scheduled_task_execute_now_deferred(task, ctx);
+}
+
 static bool st_class_has(struct device *client, const char *name)
 {
 	char full[96];
@@ -300,8 +310,7 @@ static void b04_resume_system_sleep_states(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, st_pm(task, pm->restore), -EIO);
 	KUNIT_EXPECT_EQ(test, rec->states[2], SCHEDULED_TASK_POWER_OFF);
 
-	KUNIT_EXPECT_EQ(test, scheduled_task_resume(task,
-			SCHEDULED_TASK_POWER_RUNTIME_SUSPENDED), -EIO);
+	KUNIT_EXPECT_EQ(test, st_runtime_resume(task), -EIO);
 	KUNIT_EXPECT_EQ(test, rec->states[3],
 			SCHEDULED_TASK_POWER_RUNTIME_SUSPENDED);
 	KUNIT_EXPECT_EQ(test, st_calls(rec), 4);
@@ -334,8 +343,7 @@ static void b04_resume_rejects_bad_previous_state(struct kunit *test)
 	rec->then = SCHEDULED_TASK_FAIL;
 	cfg.retry_ms_on_fail = ST_FOREVER_MS;
 	task = st_new(test, st_dev(test), &cfg);
-	KUNIT_EXPECT_EQ(test, scheduled_task_resume(task,
-			SCHEDULED_TASK_POWER_NONE), -EINVAL);
+	KUNIT_EXPECT_EQ(test, scheduled_task_resume(task, 0), -EINVAL);
 	KUNIT_EXPECT_EQ(test, scheduled_task_resume(task, 9), -EINVAL);
 	KUNIT_EXPECT_EQ(test, st_calls(rec), 1);
 }
@@ -352,8 +360,7 @@ static void b05_on_demand_runs_only_when_asked(struct kunit *test)
 	struct scheduled_task *b = st_new(test, dev, &cd);
 
 	KUNIT_EXPECT_EQ(test, st_pm(a, st_class.pm->resume), 0);
-	KUNIT_EXPECT_EQ(test, scheduled_task_resume(b,
-			SCHEDULED_TASK_POWER_RUNTIME_SUSPENDED), 0);
+	KUNIT_EXPECT_EQ(test, st_runtime_resume(b), 0);
 	scheduled_task_restart(a);
 	scheduled_task_restart(b);
 	st_flush(a);
@@ -378,8 +385,7 @@ static void b06_success_is_final(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, st_state_name(task), "completed");
 
 	KUNIT_EXPECT_EQ(test, st_pm(task, st_class.pm->resume), 0);
-	KUNIT_EXPECT_EQ(test, scheduled_task_resume(task,
-			SCHEDULED_TASK_POWER_RUNTIME_SUSPENDED), 0);
+	KUNIT_EXPECT_EQ(test, st_runtime_resume(task), 0);
 	KUNIT_EXPECT_EQ(test, scheduled_task_execute_now_deferred_ex(task), 0);
 	scheduled_task_cancel(task);
 	scheduled_task_restart(task);
@@ -608,8 +614,7 @@ static void b11_legacy_calls_each_run_in_order(struct kunit *test)
 	for (i = 0; i < 50; i++) {
 		ctx[i].rec = rec;
 		ctx[i].tag = i + 1;
-		KUNIT_EXPECT_EQ(test, scheduled_task_execute_now_deferred(task,
-								&ctx[i]), 0);
+		KUNIT_EXPECT_EQ(test, st_legacy(task, &ctx[i]), 0);
 	}
 	KUNIT_ASSERT_TRUE(test, st_rec_wait(rec, 50));
 	st_flush(task);
@@ -646,8 +651,7 @@ static void b11_legacy_canceled_and_enomem(struct kunit *test)
 	int err;
 
 	scheduled_task_cancel(task);
-	KUNIT_EXPECT_EQ(test, scheduled_task_execute_now_deferred(task,
-							&rec->self), -ECANCELED);
+	KUNIT_EXPECT_EQ(test, st_legacy(task, &rec->self), -ECANCELED);
 	KUNIT_EXPECT_EQ(test, scheduled_task_execute_now_deferred_ex(task),
 			-ECANCELED);
 	scheduled_task_restart(task);
@@ -1296,8 +1300,7 @@ static void b19_nothing_runs_while_suspended(struct kunit *test)
 	/* Suspend with the retry armed; fire it while suspended. */
 	KUNIT_EXPECT_EQ(test, st_pm(task, pm->suspend), 0);
 	flush_delayed_work(&task->dwork);
-	KUNIT_EXPECT_EQ(test, scheduled_task_execute_now_deferred(task,
-							&rec->self), 0);
+	KUNIT_EXPECT_EQ(test, st_legacy(task, &rec->self), 0);
 	flush_workqueue(wq);
 	KUNIT_EXPECT_EQ(test, st_calls(rec), 1);
 	KUNIT_EXPECT_STREQ(test, st_state_name(task), "retry-wait");
@@ -1361,8 +1364,9 @@ static struct kunit_suite st_behaviour_suite = {
 	.suite_exit = st_kunit_suite_exit,
 	.test_cases = st_behaviour_cases,
 };
+
 kunit_test_suite(st_behaviour_suite);
 
-MODULE_IMPORT_NS(SCHEDULED_TASK_KUNIT);
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
 MODULE_DESCRIPTION("KUnit suites of scheduled_task");
 MODULE_LICENSE("GPL");

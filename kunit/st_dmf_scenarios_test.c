@@ -352,4 +352,4 @@ static struct kunit_suite st_dmf_suite = {
 
 kunit_test_suite(st_dmf_suite);
 
-MODULE_IMPORT_NS(SCHEDULED_TASK_KUNIT);
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);

@@ -40,8 +40,8 @@ struct st_ctx {
  *	and later calls return @then.
  * @then: result once the script runs out (default SUCCESS).
  * @calls: invocations so far.
- * @inside: callbacks executing now; @overlaps counts entries that found
- *	another one inside.
+ * @inside: callbacks executing now.
+ * @overlaps: entries that found another callback of the task inside.
  * @states: previous_state of each of the first calls.
  * @tags: &st_ctx.tag of the context of each of the first calls.
  * @self: the config context.

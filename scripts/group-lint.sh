@@ -16,8 +16,16 @@ cd "$top"
 files=$(git ls-files -co --exclude-standard '*.c' '*.h')
 for f in $files; do
 	log=$out/logs/checkpatch-$(echo "$f" | tr / _).log
+	# Two exemptions, each where the project's shape forces it: the
+	# public header's callback typedef is fixed by the API contract,
+	# and the compat header exists to test kernel versions.
+	case $f in
+	scheduled_task.h) ignore=NEW_TYPEDEFS ;;
+	scheduled_task_compat.h) ignore=LINUX_VERSION_CODE,CONSTANT_COMPARISON,MACRO_ARG_UNUSED ;;
+	*) ignore= ;;
+	esac
 	perl "$src/scripts/checkpatch.pl" --strict --no-tree --quiet \
-		--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG -f "$f" >"$log" 2>&1
+		${ignore:+--ignore $ignore} -f "$f" >"$log" 2>&1
 	if [ -s "$log" ]; then
 		result $g FAIL "checkpatch $f" "$(grep -cE '^(ERROR|WARNING|CHECK)' "$log") issue(s)"
 		head -n 30 "$log"

@@ -710,10 +710,15 @@ static void b12_ex_success_drops_the_rest(struct kunit *test)
 
 /* ---- B13 --------------------------------------------------------------- */
 
+/* Context tags of the hammer: which path made an invocation. */
+#define ST_TAG_CONFIG	0	/* resume, Ex requests, retries */
+#define ST_TAG_NOW	1	/* execute_now */
+#define ST_TAG_LEGACY	2	/* execute_now_deferred */
+
 struct st_hammer {
 	struct scheduled_task *task;
 	struct st_rec *rec;
-	struct st_ctx ctx;
+	struct st_ctx now_ctx, legacy_ctx;
 	bool cancel_restart;
 	atomic_t *now_runs, *queued, *resumes;
 	struct completion done;
@@ -726,10 +731,10 @@ static int st_hammer_fn(void *data)
 	int i;
 
 	for (i = 0; i < h->iterations && !kthread_should_stop(); i++) {
-		if (scheduled_task_execute_now(h->task, &h->ctx) !=
+		if (scheduled_task_execute_now(h->task, &h->now_ctx) !=
 		    SCHEDULED_TASK_RESULT_INVALID)
 			atomic_inc(h->now_runs);
-		if (!scheduled_task_execute_now_deferred(h->task, &h->ctx))
+		if (!scheduled_task_execute_now_deferred(h->task, &h->legacy_ctx))
 			atomic_inc(h->queued);
 		if (!scheduled_task_execute_now_deferred_ex(h->task))
 			atomic_inc(h->queued);
@@ -770,7 +775,9 @@ static void b13_runs_never_overlap(struct kunit *test)
 	task = st_new(test, st_dev(test), &cfg);
 	for (i = 0; i < ST_HAMMERS; i++) {
 		h[i] = (struct st_hammer) {
-			.task = task, .rec = rec, .ctx = { .rec = rec },
+			.task = task, .rec = rec,
+			.now_ctx = { .rec = rec, .tag = ST_TAG_NOW },
+			.legacy_ctx = { .rec = rec, .tag = ST_TAG_LEGACY },
 			.now_runs = &now_runs, .queued = &queued,
 			.resumes = &resumes, .iterations = 100,
 		};
@@ -788,6 +795,8 @@ static void b13_runs_never_overlap(struct kunit *test)
 		   atomic_read(&resumes);
 	KUNIT_EXPECT_EQ(test, expected, 2 + ST_HAMMERS * 100 * 4);
 	KUNIT_EXPECT_EQ(test, st_calls(rec), expected);
+	KUNIT_EXPECT_EQ(test, atomic_read(&rec->per_tag[ST_TAG_NOW]),
+			atomic_read(&now_runs));
 	KUNIT_EXPECT_EQ(test, atomic_read(&rec->overlaps), 0);
 }
 
@@ -1174,7 +1183,9 @@ static int st_probe_busy(struct st_client *client, struct device *dev)
 	for (i = 0; i < ST_HAMMERS; i++) {
 		td->h[i] = (struct st_hammer) {
 			.task = td->task, .rec = td->rec,
-			.ctx = { .rec = td->rec }, .cancel_restart = true,
+			.now_ctx = { .rec = td->rec, .tag = ST_TAG_NOW },
+			.legacy_ctx = { .rec = td->rec, .tag = ST_TAG_LEGACY },
+			.cancel_restart = true,
 			.now_runs = &td->now_runs, .queued = &td->queued,
 			.resumes = &td->resumes, .iterations = INT_MAX,
 		};
@@ -1210,6 +1221,12 @@ static void b18_unbind_while_busy_is_safe(struct kunit *test)
 	flush_workqueue(td->wq);
 	KUNIT_EXPECT_EQ(test, st_calls(td->rec), calls);
 	KUNIT_EXPECT_EQ(test, atomic_read(&td->rec->overlaps), 0);
+	/* Cancel drops queued calls; direct calls all ran, exactly once. */
+	KUNIT_EXPECT_EQ(test, atomic_read(&td->rec->per_tag[ST_TAG_NOW]),
+			atomic_read(&td->now_runs));
+	KUNIT_EXPECT_LE(test, atomic_read(&td->rec->per_tag[ST_TAG_LEGACY]),
+			atomic_read(&td->queued));
+	KUNIT_EXPECT_GT(test, atomic_read(&td->now_runs), 0);
 	KUNIT_EXPECT_FALSE(test, st_class_has(st_client_dev(client), "busy"));
 	destroy_workqueue(td->wq);
 }

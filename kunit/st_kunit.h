@@ -20,6 +20,7 @@
 #define ST_WAIT		(20 * HZ)
 
 #define ST_MAX_SCRIPT	8
+#define ST_TAGS		4
 
 struct st_rec;
 
@@ -44,6 +45,7 @@ struct st_ctx {
  * @overlaps: entries that found another callback of the task inside.
  * @states: previous_state of each of the first calls.
  * @tags: &st_ctx.tag of the context of each of the first calls.
+ * @per_tag: calls per &st_ctx.tag (tags below ST_TAGS).
  * @self: the config context.
  * @hold: when set, each call waits for it (bounded) before returning.
  * @entered: completed at each entry (for tests that wait for "running").
@@ -60,6 +62,7 @@ struct st_rec {
 	atomic_t overlaps;
 	enum scheduled_task_power_state states[64];
 	unsigned long tags[128];
+	atomic_t per_tag[ST_TAGS];
 	struct st_ctx self;
 	struct completion *hold;
 	struct completion entered;

@@ -32,6 +32,8 @@ enum scheduled_task_result st_rec_cb(struct scheduled_task *task, void *ctx,
 		rec->states[call - 1] = state;
 	if (call <= ARRAY_SIZE(rec->tags))
 		rec->tags[call - 1] = c->tag;
+	if (c->tag < ST_TAGS)
+		atomic_inc(&rec->per_tag[c->tag]);
 	complete(&rec->entered);
 	if (rec->hook)
 		rec->hook(rec, task, call);

@@ -31,7 +31,13 @@
 #define CREATE_TRACE_POINTS
 #include "scheduled_task_trace.h"
 
-/* The default workqueue: freezable, so nothing runs while the system sleeps. */
+/*
+ * The default workqueue.  Freezable, so no deferred run happens while the
+ * system sleeps (B19).  Unbound, because callbacks are arbitrary client
+ * work (firmware setup, polling a device) that may run long, and should
+ * not hold up a per-CPU pool.  Not WQ_MEM_RECLAIM: nothing in memory
+ * reclaim waits for a task.
+ */
 static struct workqueue_struct *st_wq;
 
 /* Serializes the duplicate-name check with device_add(). */
@@ -225,6 +231,12 @@ st_run(struct scheduled_task *task, enum scheduled_task_power_state state)
 	enum scheduled_task_result result;
 	bool skip;
 
+	/* A resume hook called from the task's own callback: not a new run. */
+	if (st_is_self(task)) {
+		dev_err_ratelimited(&task->dev,
+				    "run requested from the task's own callback, ignored\n");
+		return SCHEDULED_TASK_RESULT_INVALID;
+	}
 	mutex_lock(&task->run_lock);
 	spin_lock_irq(&task->lock);
 	skip = task->completed || task->cancelled || task->dying ||
@@ -767,7 +779,7 @@ int scheduled_task_execute_now_deferred(struct scheduled_task *task,
 
 	call = kmalloc(sizeof(*call), GFP_ATOMIC);
 	if (!call)
-		return -ENOMEM;
+		return -ENOMEM;		/* the allocator has said why */
 	call->context = context;
 
 	spin_lock_irqsave(&task->lock, flags);
@@ -782,8 +794,10 @@ int scheduled_task_execute_now_deferred(struct scheduled_task *task,
 	}
 	spin_unlock_irqrestore(&task->lock, flags);
 
-	if (err)
+	if (err) {
 		kfree(call);
+		dev_err_ratelimited(&task->dev, "deferred call refused: cancelled\n");
+	}
 	return err;
 }
 EXPORT_SYMBOL_NS_GPL(scheduled_task_execute_now_deferred, SCHEDULED_TASK);
@@ -818,6 +832,8 @@ int scheduled_task_execute_now_deferred_ex(struct scheduled_task *task)
 			task->held |= ST_HELD_EX;
 	}
 	spin_unlock_irqrestore(&task->lock, flags);
+	if (err)
+		dev_err_ratelimited(&task->dev, "run request refused: cancelled\n");
 	return err;
 }
 EXPORT_SYMBOL_NS_GPL(scheduled_task_execute_now_deferred_ex, SCHEDULED_TASK);
@@ -900,6 +916,7 @@ EXPORT_SYMBOL_NS_GPL(scheduled_task_times_run_set, SCHEDULED_TASK);
  * callback.  Tasks that are not %SCHEDULED_TASK_AT_RESUME ignore it.
  *
  * Context: process context; may sleep (an immediate task runs here).
+ * Called from the task's own callback it does not run it again.
  * Return: 0; -EINVAL for an invalid @previous_state; -EIO when an
  * immediate run returned %SCHEDULED_TASK_FAIL.
  */

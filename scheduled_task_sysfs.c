@@ -34,8 +34,10 @@ static ssize_t times_run_store(struct device *dev,
 	u32 n;
 	int err;
 
-	if (!count || !isdigit(buf[0]) || kstrtou32(buf, 10, &n))
+	if (!count || !isdigit(buf[0]) || kstrtou32(buf, 10, &n)) {
+		dev_err_ratelimited(dev, "times_run: not a decimal u32\n");
 		return -EINVAL;
+	}
 	err = scheduled_task_times_run_set(st_from_dev(dev), n);
 	return err ? err : count;
 }

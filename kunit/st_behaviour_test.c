@@ -564,7 +564,8 @@ static void b10_execute_now_is_a_direct_call(struct kunit *test)
 struct st_self_call {
 	struct scheduled_task *task;
 	enum scheduled_task_result now;
-	int ex, legacy;
+	int ex, legacy, resume;
+	bool fired;
 };
 
 static void st_call_self(struct st_rec *rec, struct scheduled_task *task,
@@ -572,19 +573,26 @@ static void st_call_self(struct st_rec *rec, struct scheduled_task *task,
 {
 	struct st_self_call *sc = rec->hook_data;
 
-	if (call != 1)
+	if (sc->fired)
 		return;
+	sc->fired = true;
 	sc->now = scheduled_task_execute_now(task, &rec->self);
 	sc->ex = scheduled_task_execute_now_deferred_ex(task);
 	sc->legacy = scheduled_task_execute_now_deferred(task, &rec->self);
+	sc->resume = st_runtime_resume(task);
 }
 
 static void b10_execute_now_from_own_callback_is_invalid(struct kunit *test)
 {
 	struct st_rec *rec = st_rec_new(test);
-	struct scheduled_task_config cfg = st_cfg("self", rec, NP, IMM, DEMAND);
-	struct st_self_call sc = { .now = SCHEDULED_TASK_SUCCESS };
-	struct scheduled_task *task = st_new(test, st_dev(test), &cfg);
+	struct scheduled_task_config cfg = st_cfg("self", rec, NP, IMM, RESUME);
+	struct st_self_call sc = { .now = SCHEDULED_TASK_SUCCESS, .resume = -1 };
+	struct scheduled_task *task;
+
+	/* The first power-up arms a far retry: the task stays runnable. */
+	rec->script[1] = SCHEDULED_TASK_FAIL_TRY_AGAIN;
+	cfg.retry_ms_on_fail = ST_FOREVER_MS;
+	task = st_new(test, st_dev(test), &cfg);
 
 	rec->hook = st_call_self;
 	rec->hook_data = &sc;
@@ -592,12 +600,15 @@ static void b10_execute_now_from_own_callback_is_invalid(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, scheduled_task_execute_now(task, &rec->self),
 			SCHEDULED_TASK_FAIL);
 	KUNIT_EXPECT_EQ(test, sc.now, SCHEDULED_TASK_RESULT_INVALID);
+	/* An immediate resume run from inside does not deadlock either. */
+	KUNIT_EXPECT_EQ(test, sc.resume, 0);
 	/* The deferred calls from inside the callback queue normally. */
 	KUNIT_EXPECT_EQ(test, sc.ex, 0);
 	KUNIT_EXPECT_EQ(test, sc.legacy, 0);
-	KUNIT_EXPECT_TRUE(test, st_rec_wait(rec, 3));
+	KUNIT_EXPECT_TRUE(test, st_rec_wait(rec, 4));
+	scheduled_task_cancel(task);	/* drop the far retry */
 	st_flush(task);
-	KUNIT_EXPECT_EQ(test, st_calls(rec), 3);
+	KUNIT_EXPECT_EQ(test, st_calls(rec), 4);
 }
 
 /* ---- B11 --------------------------------------------------------------- */

@@ -53,3 +53,18 @@ if [ -n "$missing" ]; then
 else
 	result $g PASS "kernel-doc on every export"
 fi
+
+# Documentation: valid RST (docutils, warnings are errors), no full build.
+for f in $(git ls-files -co --exclude-standard 'Documentation/*.rst'); do
+	w=$(python3 - "$f" 2>&1 <<'PY'
+import sys, docutils.core
+docutils.core.publish_string(open(sys.argv[1]).read(), writer_name="null",
+    settings_overrides={"report_level": 2, "halt_level": 2})
+PY
+)
+	if [ $? -ne 0 ]; then
+		result $g FAIL "rst $f" "$(echo "$w" | tail -n 1)"
+	else
+		result $g PASS "rst $f"
+	fi
+done

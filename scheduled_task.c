@@ -79,6 +79,7 @@ const char *st_result_name(enum scheduled_task_result result)
 		return "none";
 	}
 }
+EXPORT_SYMBOL_IF_KUNIT(st_result_name);
 
 /**
  * st_state_name() - the task's state as the sysfs ``state`` attribute says it

@@ -898,17 +898,19 @@ static void b14_cancel_from_own_callback_stops_future_runs(struct kunit *test)
 }
 
 struct st_canceller {
+	void (*op)(struct scheduled_task *task);
 	struct scheduled_task *task;
 	struct st_rec *rec;
 	struct completion done;
 	int inside_at_return;
 };
 
-static int st_cancel_thread(void *data)
+/* Runs @op (cancel or destroy) on the task and notes what was inside. */
+static int st_stopper_thread(void *data)
 {
 	struct st_canceller *c = data;
 
-	scheduled_task_cancel(c->task);
+	c->op(c->task);
 	c->inside_at_return = atomic_read(&c->rec->inside);
 	complete(&c->done);
 	return 0;
@@ -919,7 +921,8 @@ static void b14_cancel_waits_for_running_callback(struct kunit *test)
 	struct st_rec *rec = st_rec_new(test);
 	struct scheduled_task_config cfg = st_cfg("wait", rec, NP, DEF, DEMAND);
 	struct completion *hold;
-	struct st_canceller c = { .rec = rec, .inside_at_return = -1 };
+	struct st_canceller c = { .op = scheduled_task_cancel, .rec = rec,
+				  .inside_at_return = -1 };
 	struct task_struct *thread;
 
 	c.task = st_new(test, st_dev(test), &cfg);
@@ -929,7 +932,7 @@ static void b14_cancel_waits_for_running_callback(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, scheduled_task_execute_now_deferred_ex(c.task), 0);
 	KUNIT_ASSERT_GT(test, wait_for_completion_timeout(&rec->entered,
 							  ST_WAIT), 0UL);
-	thread = kthread_run(st_cancel_thread, &c, "st-cancel");
+	thread = kthread_run(st_stopper_thread, &c, "st-cancel");
 	KUNIT_ASSERT_FALSE(test, IS_ERR(thread));
 	/* While the callback is held, cancel cannot have returned. */
 	KUNIT_EXPECT_EQ(test, wait_for_completion_timeout(&c.done, HZ / 2), 0UL);
@@ -1242,21 +1245,12 @@ static void b18_unbind_while_busy_is_safe(struct kunit *test)
 	destroy_workqueue(td->wq);
 }
 
-static int st_destroy_thread(void *data)
-{
-	struct st_canceller *c = data;
-
-	scheduled_task_destroy(c->task);
-	c->inside_at_return = atomic_read(&c->rec->inside);
-	complete(&c->done);
-	return 0;
-}
-
 static void b18_destroy_waits_for_running_callback(struct kunit *test)
 {
 	struct st_rec *rec = st_rec_new(test);
 	struct scheduled_task_config cfg = st_cfg("dying", rec, NP, DEF, DEMAND);
-	struct st_canceller c = { .rec = rec, .inside_at_return = -1 };
+	struct st_canceller c = { .op = scheduled_task_destroy, .rec = rec,
+				  .inside_at_return = -1 };
 	struct device *dev = st_dev(test);
 	struct task_struct *thread;
 	struct completion *hold;
@@ -1274,7 +1268,7 @@ static void b18_destroy_waits_for_running_callback(struct kunit *test)
 	KUNIT_ASSERT_GT(test, wait_for_completion_timeout(&rec->entered,
 							  ST_WAIT), 0UL);
 	/* Destroy from another thread while the callback is held... */
-	thread = kthread_run(st_destroy_thread, &c, "st-destroy");
+	thread = kthread_run(st_stopper_thread, &c, "st-destroy");
 	KUNIT_ASSERT_FALSE(test, IS_ERR(thread));
 	KUNIT_EXPECT_EQ(test, wait_for_completion_timeout(&c.done, HZ / 2), 0UL);
 	/* ...returns only after it, and runs none of the queued calls. */

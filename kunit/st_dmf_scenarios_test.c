@@ -157,22 +157,6 @@ static const char *st_dmf_when_name(enum scheduled_task_when when)
 	}
 }
 
-static const char *st_dmf_result_name(enum scheduled_task_result result)
-{
-	switch (result) {
-	case SCHEDULED_TASK_SUCCESS:
-		return "success";
-	case SCHEDULED_TASK_FAIL:
-		return "fail";
-	case SCHEDULED_TASK_FAIL_TRY_AGAIN:
-		return "fail-try-again";
-	case SCHEDULED_TASK_SUCCESS_TRY_AGAIN:
-		return "success-try-again";
-	default:
-		return "invalid";
-	}
-}
-
 static const char *st_dmf_how_name(enum st_dmf_how how)
 {
 	switch (how) {
@@ -193,7 +177,7 @@ static void st_dmf_row_desc(const struct st_dmf_row *row, char *desc)
 		 row->mode == SCHEDULED_TASK_IMMEDIATE ? "immediate" : "deferred",
 		 row->persistence == SCHEDULED_TASK_PERSISTENT ?
 			"persistent" : "not-persistent",
-		 st_dmf_result_name(row->first), st_dmf_how_name(row->how));
+		 st_result_name(row->first), st_dmf_how_name(row->how));
 }
 
 KUNIT_ARRAY_PARAM(st_dmf_rows, st_dmf_rows, st_dmf_row_desc);

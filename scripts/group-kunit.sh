@@ -75,13 +75,7 @@ PY
 		result $g FAIL "kunit-parse" "kunit.py parse exit $prc"
 fi
 
-s=$(splats "$log")
-if [ -n "$s" ]; then
-	result $g FAIL "guest-log-clean" "$(echo "$s" | wc -l) splat line(s) in $log"
-	echo "$s" | head -n 40
-else
-	result $g PASS "guest-log-clean"
-fi
+log_clean $g guest-log-clean "$log"
 if sed -n '/ST-KMEMLEAK-BEGIN/,/ST-KMEMLEAK-END/p' "$log" | grep -q 'unreferenced object'; then
 	result $g FAIL "kmemleak-clean"
 else

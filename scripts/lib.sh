@@ -41,6 +41,18 @@ splats() {
 	grep -E 'BUG:|WARNING:|KASAN|UBSAN|ODEBUG|circular locking|recursive locking|inconsistent lock state|turning off the locking correctness validator|DEBUG_LOCKS_WARN_ON|bad unlock balance|held lock freed|suspicious RCU usage|unreferenced object|Call Trace|Kernel panic|Oops|general protection|INFO: task .* blocked|soft lockup|workqueue lockup' "$1" || true
 }
 
+# log_clean GROUP NAME LOG: one case that fails on any splat in LOG.
+log_clean() {
+	local s
+	s=$(splats "$3")
+	if [ -n "$s" ]; then
+		result "$1" FAIL "$2" "$(echo "$s" | wc -l) splat line(s) in $3"
+		echo "$s" | head -n 40
+	else
+		result "$1" PASS "$2"
+	fi
+}
+
 # The stock Debian kernels the guest tests boot ("skip" leaves one out).
 stock_kernels() {
 	[ "$ST_61_KVER" = skip ] || echo "6.1 $ST_61_KVER"

@@ -336,4 +336,3 @@ static struct kunit_suite st_dmf_suite = {
 
 kunit_test_suite(st_dmf_suite);
 
-MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);

@@ -425,6 +425,7 @@ static struct scheduled_task *st_alloc(struct device *client,
 	snprintf(task->key, sizeof(task->key), "%s/%s/%s",
 		 client->driver ? client->driver->name : "none",
 		 dev_name(client), task->name);
+	task->key_hash = st_record_key_hash(task->key);
 	task->wq = cfg->wq ?: st_wq;
 
 	lockdep_register_key(&task->run_key);

@@ -40,6 +40,7 @@ struct st_store_ops;
  * @cfg: the client's configuration; @cfg.name points to @name.
  * @name: the task name.
  * @key: the task's persistent record key, "<driver>/<device>/<task>".
+ * @key_hash: st_record_key_hash() of @key, stored in its records.
  * @wq: workqueue for deferred runs.
  * @run_lock: held across every callback invocation (B13).
  * @run_key: lockdep class of @run_lock, per task, so a callback may run
@@ -49,6 +50,7 @@ struct st_store_ops;
  * @store_lock: serializes times_run read-modify-write with the store.
  * @store: persistence backend, NULL for %SCHEDULED_TASK_NOT_PERSISTENT.
  * @store_priv: backend data.
+ * @store_writes: logical record writes since create (see st_record_commit()).
  * @lock: protects the fields below; taken from atomic context.
  * @completed: a run returned %SCHEDULED_TASK_SUCCESS (or times_run != 0).
  * @cancelled: scheduled_task_cancel() was called and no restart since.
@@ -74,6 +76,7 @@ struct scheduled_task {
 	struct scheduled_task_config cfg;
 	char name[ST_NAME_MAX + 1];
 	char key[ST_KEY_MAX];
+	u32 key_hash;
 	struct workqueue_struct *wq;
 
 	struct mutex run_lock;		/* one invocation at a time */
@@ -83,6 +86,7 @@ struct scheduled_task {
 	struct mutex store_lock;	/* times_run read-modify-write */
 	const struct st_store_ops *store;
 	void *store_priv;
+	u64 store_writes;
 
 	spinlock_t lock;		/* the flags below; atomic-safe */
 	bool completed;
@@ -113,7 +117,10 @@ static inline struct scheduled_task *st_from_dev(struct device *dev)
 /**
  * struct st_store_ops - a persistence backend
  * @name: what the sysfs ``store`` attribute shows.
- * @attach: prepare @task's record; may set @task->store_priv.  Optional.
+ * @unavailable: why @attach may return -ENODEV, for the log.
+ * @attach: prepare @task's record; may set @task->store_priv.  -ENODEV
+ *	means the backend does not apply here (store=auto tries the next).
+ *	Optional.
  * @detach: undo @attach.  Optional.
  * @read: read the run count; an absent record reads as 0.
  * @write: write the run count; on return the value is durable.
@@ -122,11 +129,73 @@ static inline struct scheduled_task *st_from_dev(struct device *dev)
  */
 struct st_store_ops {
 	const char *name;
+	const char *unavailable;
 	int (*attach)(struct scheduled_task *task);
 	void (*detach)(struct scheduled_task *task);
 	int (*read)(struct scheduled_task *task, u32 *times_run);
 	int (*write)(struct scheduled_task *task, u32 times_run);
 };
+
+/* Persistent records: two copies of 16 bytes (scheduled_task_record.c). */
+#define ST_RECORD_SIZE	32
+
+enum st_record_state {
+	ST_RECORD_ABSENT,	/* never committed: reads as 0 */
+	ST_RECORD_OURS,
+	ST_RECORD_FOREIGN,	/* valid, but another task key's */
+	ST_RECORD_CORRUPT,	/* no copy passes its checks */
+};
+
+/**
+ * struct st_record - a decoded record area
+ * @state: what the area holds.
+ * @newest: index of the newest valid copy of ours, -1 if none.
+ * @generation: that copy's generation.
+ * @times_run: that copy's run count.
+ */
+struct st_record {
+	enum st_record_state state;
+	int newest;
+	u16 generation;
+	u32 times_run;
+};
+
+/**
+ * struct st_area_io - access to a backend that keeps one record per task
+ * @load: read the task's %ST_RECORD_SIZE bytes; an absent record reads as
+ *	zeroes.
+ * @save: write @len bytes at @off of @area (the whole new area is given,
+ *	for backends that can only write it whole); @ctx is the task.
+ */
+struct st_area_io {
+	int (*load)(struct scheduled_task *task, u8 *area);
+	int (*save)(void *ctx, const u8 *area, unsigned int off,
+		    unsigned int len);
+};
+
+/* scheduled_task_record.c */
+u32 st_record_key_hash(const char *key);
+void st_record_decode(const u8 *area, u32 key_hash, struct st_record *rec);
+int st_record_commit(struct scheduled_task *task, u8 *area,
+		     const struct st_record *rec, u32 times_run,
+		     int (*save)(void *ctx, const u8 *area, unsigned int off,
+				 unsigned int len),
+		     void *ctx);
+int st_record_result(struct scheduled_task *task, const struct st_record *rec,
+		     u32 *times_run);
+int st_area_read(struct scheduled_task *task, const struct st_area_io *io,
+		 u32 *times_run);
+int st_area_write(struct scheduled_task *task, const struct st_area_io *io,
+		  u32 times_run);
+
+/* The backends (scheduled_task_store_*.c). */
+extern const struct st_store_ops st_ram_ops;
+extern const struct st_store_ops st_cell_ops;
+extern const struct st_store_ops st_region_ops;
+extern const struct st_store_ops st_efivar_ops;
+int st_region_get(char *name, size_t len, unsigned int *offset,
+		  unsigned int *size);
+void st_ram_exit(void);
 
 /* scheduled_task.c */
 extern struct class st_class;
@@ -142,6 +211,7 @@ int st_store_write(struct scheduled_task *task, u32 times_run);
 const char *st_store_name(struct scheduled_task *task);
 void st_store_exit(void);
 void st_store_test_override(const struct st_store_ops *ops);
+int st_store_configure(const char *choice, const char *region);
 
 /* scheduled_task_sysfs.c */
 extern const struct attribute_group *st_groups[];

@@ -5,87 +5,245 @@
  * only sees st_store_read() and st_store_write(); the backends only see
  * their ops table.
  *
- * Backends: "ram" (an in-memory table that survives unbind/rebind and
- * re-create, not module unload or reboot).  The firmware-backed backends
- * plug into the same table.
+ * Backends, in the order store=auto tries them:
+ *   nvmem-cell  an NVMEM cell "scheduled-task-<task>" of the client device
+ *               (scheduled_task_store_nvmem.c)
+ *   nvmem       a slot in the region named by nvmem=<device>:<offset>:<size>
+ *               (scheduled_task_store_nvmem.c)
+ *   efivar      one EFI variable per task (scheduled_task_store_efivar.c)
+ * and "ram", only when asked for (scheduled_task_store_ram.c).
  */
 
-#include <linux/list.h>
+#include <linux/kernel.h>
 #include <linux/module.h>
+#include <linux/moduleparam.h>
 #include <linux/mutex.h>
-#include <linux/slab.h>
 #include <linux/string.h>
 
 #include "scheduled_task_internal.h"
 #include "scheduled_task_trace.h"
 
-static char *store = "auto";
-module_param(store, charp, 0444);
-MODULE_PARM_DESC(store,
-		 "Store for PERSISTENT tasks: auto (default), efivar, nvmem or ram");
+enum st_store_choice {
+	ST_STORE_AUTO,
+	ST_STORE_CELL,
+	ST_STORE_REGION,
+	ST_STORE_EFIVAR,
+	ST_STORE_RAM,
+};
+
+static const char * const st_store_choices[] = {
+	[ST_STORE_AUTO] = "auto",
+	[ST_STORE_CELL] = "nvmem-cell",
+	[ST_STORE_REGION] = "nvmem",
+	[ST_STORE_EFIVAR] = "efivar",
+	[ST_STORE_RAM] = "ram",
+};
+
+/* The module parameters, parsed; read at each create. */
+static DEFINE_MUTEX(st_cfg_lock);
+static enum st_store_choice st_choice = ST_STORE_AUTO;
+static struct {
+	char name[ST_NAME_MAX + 1];	/* "" when no region is set */
+	unsigned int offset;
+	unsigned int size;
+} st_region_cfg;
 
 /* Set by the KUnit suites to put a faulty backend under every new task. */
 static const struct st_store_ops *st_store_forced;
 
-/* ram: one entry per task key, kept until the module is unloaded. */
-struct st_ram_record {
-	struct list_head node;
-	u32 times_run;
-	char key[ST_KEY_MAX];
-};
-
-static LIST_HEAD(st_ram_records);
-static DEFINE_MUTEX(st_ram_lock);
-
-static struct st_ram_record *st_ram_find(const char *key)
+static int st_parse_choice(const char *val)
 {
-	struct st_ram_record *rec;
+	int i = sysfs_match_string(st_store_choices, val);
 
-	lockdep_assert_held(&st_ram_lock);
-	list_for_each_entry(rec, &st_ram_records, node)
-		if (!strcmp(rec->key, key))
-			return rec;
-	return NULL;
+	if (i < 0)
+		pr_err("scheduled_task: store=%s: expected auto, nvmem-cell, nvmem, efivar or ram\n",
+		       val);
+	return i < 0 ? -EINVAL : i;
 }
 
-static int st_ram_read(struct scheduled_task *task, u32 *times_run)
+/* "<device>:<offset>:<size>", or "" for none. */
+static int st_parse_region(const char *val, char *name, unsigned int *offset,
+			   unsigned int *size)
 {
-	struct st_ram_record *rec;
+	char buf[ST_NAME_MAX + 24], *off, *sz;
 
-	mutex_lock(&st_ram_lock);
-	rec = st_ram_find(task->key);
-	*times_run = rec ? rec->times_run : 0;
-	mutex_unlock(&st_ram_lock);
+	if (strscpy(buf, val, sizeof(buf)) < 0)
+		goto bad;
+	strim(buf);
+	if (!*buf) {
+		*name = '\0';
+		return 0;
+	}
+	sz = strrchr(buf, ':');
+	if (!sz)
+		goto bad;
+	*sz++ = '\0';
+	off = strrchr(buf, ':');
+	if (!off || off == buf)
+		goto bad;
+	*off++ = '\0';
+	if (strlen(buf) > ST_NAME_MAX || kstrtouint(off, 0, offset) ||
+	    kstrtouint(sz, 0, size) || *size < ST_RECORD_SIZE ||
+	    *offset > UINT_MAX - *size)
+		goto bad;
+	strscpy(name, buf, ST_NAME_MAX + 1);
+	return 0;
+bad:
+	pr_err("scheduled_task: nvmem=%s: expected <device>:<offset>:<size> with size >= %d\n",
+	       val, ST_RECORD_SIZE);
+	return -EINVAL;
+}
+
+/**
+ * st_store_configure() - set the store parameters
+ * @choice: a store= value, or NULL to keep the current one.
+ * @region: an nvmem= value, or NULL to keep the current one.
+ *
+ * What the module parameters do; tasks created afterwards use the new
+ * values.  Nothing changes unless both are valid.
+ *
+ * Return: 0 or -EINVAL.
+ */
+int st_store_configure(const char *choice, const char *region)
+{
+	char name[ST_NAME_MAX + 1];
+	unsigned int offset = 0, size = 0;
+	int c = 0, err;
+
+	if (choice) {
+		c = st_parse_choice(choice);
+		if (c < 0)
+			return c;
+	}
+	if (region) {
+		err = st_parse_region(region, name, &offset, &size);
+		if (err)
+			return err;
+	}
+	mutex_lock(&st_cfg_lock);
+	if (choice)
+		st_choice = c;
+	if (region) {
+		strscpy(st_region_cfg.name, name, sizeof(st_region_cfg.name));
+		st_region_cfg.offset = offset;
+		st_region_cfg.size = size;
+	}
+	mutex_unlock(&st_cfg_lock);
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(st_store_configure);
 
-static int st_ram_write(struct scheduled_task *task, u32 times_run)
+/**
+ * st_region_get() - the region set by nvmem=
+ * @name: receives the NVMEM device name.
+ * @len: size of @name.
+ * @offset: receives the region's first byte.
+ * @size: receives the region's length.
+ *
+ * Return: 0, or -ENOENT when no region is set.
+ */
+int st_region_get(char *name, size_t len, unsigned int *offset,
+		  unsigned int *size)
 {
-	struct st_ram_record *rec;
-	int err = 0;
+	int err = -ENOENT;
 
-	mutex_lock(&st_ram_lock);
-	rec = st_ram_find(task->key);
-	if (!rec) {
-		rec = kzalloc(sizeof(*rec), GFP_KERNEL);
-		if (rec) {
-			strscpy(rec->key, task->key, sizeof(rec->key));
-			list_add(&rec->node, &st_ram_records);
-		} else {
-			err = -ENOMEM;
-		}
+	mutex_lock(&st_cfg_lock);
+	if (st_region_cfg.name[0]) {
+		strscpy(name, st_region_cfg.name, len);
+		*offset = st_region_cfg.offset;
+		*size = st_region_cfg.size;
+		err = 0;
 	}
-	if (rec)
-		rec->times_run = times_run;
-	mutex_unlock(&st_ram_lock);
+	mutex_unlock(&st_cfg_lock);
 	return err;
 }
+EXPORT_SYMBOL_IF_KUNIT(st_region_get);
 
-static const struct st_store_ops st_ram_ops = {
-	.name = "ram",
-	.read = st_ram_read,
-	.write = st_ram_write,
+static int st_param_store_set(const char *val, const struct kernel_param *kp)
+{
+	return st_store_configure(val, NULL);
+}
+
+static int st_param_store_get(char *buf, const struct kernel_param *kp)
+{
+	int n;
+
+	mutex_lock(&st_cfg_lock);
+	n = sysfs_emit(buf, "%s\n", st_store_choices[st_choice]);
+	mutex_unlock(&st_cfg_lock);
+	return n;
+}
+
+static const struct kernel_param_ops st_param_store_ops = {
+	.set = st_param_store_set,
+	.get = st_param_store_get,
 };
+module_param_cb(store, &st_param_store_ops, NULL, 0644);
+MODULE_PARM_DESC(store,
+		 "Store for PERSISTENT tasks created from now on: auto (default: nvmem-cell, then nvmem, then efivar), nvmem-cell, nvmem, efivar or ram");
+
+static int st_param_nvmem_set(const char *val, const struct kernel_param *kp)
+{
+	return st_store_configure(NULL, val);
+}
+
+static int st_param_nvmem_get(char *buf, const struct kernel_param *kp)
+{
+	int n;
+
+	mutex_lock(&st_cfg_lock);
+	if (st_region_cfg.name[0])
+		n = sysfs_emit(buf, "%s:%u:%u\n", st_region_cfg.name,
+			       st_region_cfg.offset, st_region_cfg.size);
+	else
+		n = sysfs_emit(buf, "\n");
+	mutex_unlock(&st_cfg_lock);
+	return n;
+}
+
+static const struct kernel_param_ops st_param_nvmem_ops = {
+	.set = st_param_nvmem_set,
+	.get = st_param_nvmem_get,
+};
+module_param_cb(nvmem, &st_param_nvmem_ops, NULL, 0644);
+MODULE_PARM_DESC(nvmem,
+		 "NVMEM region for the nvmem store: <device>:<offset>:<size>, for example cmos_nvram0:82:32 (32 bytes per task)");
+
+static enum st_store_choice st_choice_get(void)
+{
+	enum st_store_choice c;
+
+	mutex_lock(&st_cfg_lock);
+	c = st_choice;
+	mutex_unlock(&st_cfg_lock);
+	return c;
+}
+
+/*
+ * Try one backend.  Return 0 when attached, -ENODEV when it does not apply
+ * to this task (the reason goes to @why), another error when it applies
+ * but failed.
+ */
+static int st_store_try(struct scheduled_task *task,
+			const struct st_store_ops *ops, char *why, size_t len)
+{
+	int err;
+
+	mutex_lock(&task->store_lock);
+	task->store = ops;
+	err = ops->attach ? ops->attach(task) : 0;
+	if (err)
+		task->store = NULL;
+	mutex_unlock(&task->store_lock);
+	trace_scheduled_task_store(task, ops->name, "attach", err);
+	if (err == -ENODEV)
+		scnprintf(why + strlen(why), len - strlen(why), "%s%s (%s)",
+			  *why ? ", " : "", ops->name, ops->unavailable);
+	else if (err)
+		dev_err(&task->dev, "store %s: attach failed: %d\n",
+			ops->name, err);
+	return err;
+}
 
 /**
  * st_store_attach() - choose and prepare the store of a PERSISTENT task
@@ -97,33 +255,36 @@ static const struct st_store_ops st_ram_ops = {
  */
 int st_store_attach(struct scheduled_task *task)
 {
-	const struct st_store_ops *ops;
-	int err = 0;
+	static const struct st_store_ops * const st_auto[] = {
+		&st_cell_ops, &st_region_ops, &st_efivar_ops,
+	};
+	static const struct st_store_ops * const st_forced[] = {
+		[ST_STORE_CELL] = &st_cell_ops,
+		[ST_STORE_REGION] = &st_region_ops,
+		[ST_STORE_EFIVAR] = &st_efivar_ops,
+		[ST_STORE_RAM] = &st_ram_ops,
+	};
+	enum st_store_choice c = st_choice_get();
+	char why[192] = "";
+	int i, err;
 
 	if (st_store_forced)
-		ops = st_store_forced;
-	else if (sysfs_streq(store, "auto") || sysfs_streq(store, "ram"))
-		ops = &st_ram_ops;
-	else
-		ops = NULL;
-
-	if (!ops) {
-		dev_err(&task->dev, "no persistent store: store=%s is not available (tried: %s)\n",
-			store, store);
-		return -ENODEV;
+		return st_store_try(task, st_store_forced, why, sizeof(why));
+	if (c != ST_STORE_AUTO) {
+		err = st_store_try(task, st_forced[c], why, sizeof(why));
+		if (err == -ENODEV)
+			dev_err(&task->dev, "no persistent store: store=%s is not available here\n",
+				st_store_choices[c]);
+		return err;
 	}
-
-	mutex_lock(&task->store_lock);
-	task->store = ops;
-	if (ops->attach)
-		err = ops->attach(task);
-	if (err)
-		task->store = NULL;
-	mutex_unlock(&task->store_lock);
-	trace_scheduled_task_store(task, ops->name, "attach", err);
-	if (err)
-		dev_err(&task->dev, "store %s: attach failed: %d\n", ops->name, err);
-	return err;
+	for (i = 0; i < ARRAY_SIZE(st_auto); i++) {
+		err = st_store_try(task, st_auto[i], why, sizeof(why));
+		if (err != -ENODEV)
+			return err;
+	}
+	dev_err(&task->dev, "no persistent store (tried: %s); see the store= and nvmem= parameters\n",
+		why);
+	return -ENODEV;
 }
 
 /* Context: process context, @task->store_lock held. */
@@ -178,10 +339,5 @@ EXPORT_SYMBOL_IF_KUNIT(st_store_test_override);
 /* Module unload: the ram records go with the module. */
 void st_store_exit(void)
 {
-	struct st_ram_record *rec, *tmp;
-
-	list_for_each_entry_safe(rec, tmp, &st_ram_records, node) {
-		list_del(&rec->node);
-		kfree(rec);
-	}
+	st_ram_exit();
 }

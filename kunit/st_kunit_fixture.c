@@ -126,6 +126,13 @@ int st_kunit_suite_init(struct kunit_suite *suite)
 {
 	int err = 0;
 
+	/*
+	 * The suites' PERSISTENT tasks use the ram store unless a test says
+	 * otherwise: the test kernel boots without EFI or a free region.
+	 */
+	err = st_store_configure("ram", "");
+	if (err)
+		return err;
 	mutex_lock(&st_driver_lock);
 	if (!st_driver_users)
 		err = platform_driver_register(&st_client_driver);
@@ -141,6 +148,7 @@ void st_kunit_suite_exit(struct kunit_suite *suite)
 	if (!--st_driver_users)
 		platform_driver_unregister(&st_client_driver);
 	mutex_unlock(&st_driver_lock);
+	st_store_configure("auto", "");
 }
 
 static void st_client_release(void *data)

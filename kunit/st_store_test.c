@@ -1,0 +1,744 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit suite "scheduled_task_store": the persistence backends on a real
+ * NVMEM provider that this suite registers (RAM behind nvmem_register(),
+ * with cells and a cell lookup), so the nvmem-cell and nvmem region
+ * stores run under KASAN and lockdep; fault injection in the provider
+ * (read error, write error, a write torn after N bytes, damaged copies);
+ * the module parameters' parsing; and the RTC CMOS region when the machine
+ * has one.
+ */
+
+#include <kunit/test.h>
+#include <linux/err.h>
+#include <linux/device.h>
+#include <linux/kthread.h>
+#include <linux/nvmem-consumer.h>
+#include <linux/nvmem-provider.h>
+#include <linux/slab.h>
+
+#include "st_kunit.h"
+#include "../scheduled_task_compat.h"
+
+#define PERS	SCHEDULED_TASK_PERSISTENT
+#define NP	SCHEDULED_TASK_NOT_PERSISTENT
+#define IMM	SCHEDULED_TASK_IMMEDIATE
+#define PROBE	SCHEDULED_TASK_AT_PROBE
+
+#define ST_NV_NAME	"st-kunit-nvmem"
+#define ST_NV_SIZE	256
+/* Cells at 0 (a), 32 (b) and 64 (small, too short); the region from 128. */
+#define ST_NV_REGION	128
+
+/* The provider: RAM with injected faults. */
+static struct {
+	u8 mem[ST_NV_SIZE];
+	int read_err;		/* every read fails with this */
+	int write_err;		/* every write fails with this */
+	int writes;		/* reg_write calls */
+	int tear_write;		/* this write (1-based) stops after ... */
+	unsigned int tear_bytes;	/* ... this many bytes, then fails */
+	struct device *parent;
+	struct nvmem_device *nvmem;
+} st_nv;
+
+static int st_nv_read(void *priv, unsigned int off, void *val, size_t bytes)
+{
+	if (st_nv.read_err)
+		return st_nv.read_err;
+	memcpy(val, st_nv.mem + off, bytes);
+	return 0;
+}
+
+static int st_nv_write(void *priv, unsigned int off, void *val, size_t bytes)
+{
+	if (++st_nv.writes == st_nv.tear_write) {
+		memcpy(st_nv.mem + off, val, min_t(size_t, bytes, st_nv.tear_bytes));
+		return -EIO;
+	}
+	if (st_nv.write_err)
+		return st_nv.write_err;
+	memcpy(st_nv.mem + off, val, bytes);
+	return 0;
+}
+
+static const struct nvmem_cell_info st_nv_cells[] = {
+	{ .name = "st-cell-a", .offset = 0, .bytes = 32 },
+	{ .name = "st-cell-b", .offset = 32, .bytes = 32 },
+	{ .name = "st-cell-small", .offset = 64, .bytes = 16 },
+};
+
+static int st_store_suite_init(struct kunit_suite *suite)
+{
+	struct nvmem_config cfg = {
+		.name = ST_NV_NAME,
+		.id = NVMEM_DEVID_NONE,
+		.owner = THIS_MODULE,
+		.cells = st_nv_cells,
+		.ncells = ARRAY_SIZE(st_nv_cells),
+		.size = ST_NV_SIZE,
+		.word_size = 1,
+		.stride = 1,
+		.reg_read = st_nv_read,
+		.reg_write = st_nv_write,
+	};
+	int err;
+
+	err = st_kunit_suite_init(suite);
+	if (err)
+		return err;
+	st_nv.parent = root_device_register("st-kunit-nvmem-parent");
+	if (IS_ERR(st_nv.parent)) {
+		st_kunit_suite_exit(suite);
+		return PTR_ERR(st_nv.parent);
+	}
+	cfg.dev = st_nv.parent;
+	st_nv.nvmem = nvmem_register(&cfg);
+	if (IS_ERR(st_nv.nvmem)) {
+		root_device_unregister(st_nv.parent);
+		st_kunit_suite_exit(suite);
+		return PTR_ERR(st_nv.nvmem);
+	}
+	return 0;
+}
+
+static void st_store_suite_exit(struct kunit_suite *suite)
+{
+	nvmem_unregister(st_nv.nvmem);
+	root_device_unregister(st_nv.parent);
+	st_kunit_suite_exit(suite);
+}
+
+static void st_store_defaults(void *unused)
+{
+	st_store_configure("ram", "");
+}
+
+/* Each test: blank provider, no faults, store= and nvmem= as given. */
+static void st_store_setup(struct kunit *test, const char *store,
+			   const char *region)
+{
+	memset(st_nv.mem, 0, sizeof(st_nv.mem));
+	st_nv.read_err = 0;
+	st_nv.write_err = 0;
+	st_nv.writes = 0;
+	st_nv.tear_write = 0;
+	st_nv.tear_bytes = 0;
+	KUNIT_ASSERT_EQ(test, st_store_configure(store, region), 0);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, st_store_defaults,
+							NULL), 0);
+}
+
+/*
+ * A client whose probe creates the configured tasks, after giving its
+ * device the cell lookups "scheduled-task-<cell task>" -> st-cell-*.
+ */
+#define ST_MAX_TASKS	4
+
+struct st_store_client {
+	struct kunit *test;
+	struct st_rec *rec;
+	int ntasks;
+	struct scheduled_task_config cfg[ST_MAX_TASKS];
+	struct scheduled_task *task[ST_MAX_TASKS];
+	int create_err[ST_MAX_TASKS];
+	struct nvmem_cell_lookup *lookups;
+	char con_id[ST_MAX_TASKS][ST_NAME_MAX + 16];
+	int nlookups;
+	bool looked_up;
+};
+
+static void st_del_lookups(void *data)
+{
+	struct st_store_client *sc = data;
+
+	nvmem_del_cell_lookups(sc->lookups, sc->nlookups);
+}
+
+static int st_store_probe(struct st_client *client, struct device *dev)
+{
+	struct st_store_client *sc = client->data;
+	int i;
+
+	if (sc->nlookups && !sc->looked_up) {
+		for (i = 0; i < sc->nlookups; i++)
+			sc->lookups[i].dev_id = dev_name(dev);
+		nvmem_add_cell_lookups(sc->lookups, sc->nlookups);
+		sc->looked_up = true;
+		if (kunit_add_action_or_reset(sc->test, st_del_lookups, sc))
+			return -ENOMEM;
+	}
+	for (i = 0; i < sc->ntasks; i++) {
+		sc->task[i] = devm_scheduled_task_create(dev, &sc->cfg[i]);
+		sc->create_err[i] = PTR_ERR_OR_ZERO(sc->task[i]);
+		if (IS_ERR(sc->task[i]))
+			sc->task[i] = NULL;
+	}
+	client->task = sc->task[0];
+	return 0;
+}
+
+static struct st_store_client *st_store_client(struct kunit *test)
+{
+	struct st_store_client *sc = kunit_kzalloc(test, sizeof(*sc), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, sc);
+	sc->test = test;
+	sc->rec = st_rec_new(test);
+	return sc;
+}
+
+/* Add a persistent, immediate, at-probe task; optionally on a cell. */
+static void st_store_task(struct st_store_client *sc, const char *name,
+			  const char *cell)
+{
+	struct kunit *test = sc->test;
+
+	KUNIT_ASSERT_LT(test, sc->ntasks, ST_MAX_TASKS);
+	sc->cfg[sc->ntasks++] = st_cfg(name, sc->rec, PERS, IMM, PROBE);
+	if (!cell)
+		return;
+	if (!sc->lookups) {
+		sc->lookups = kunit_kcalloc(test, ST_MAX_TASKS,
+					    sizeof(*sc->lookups), GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, sc->lookups);
+	}
+	sc->lookups[sc->nlookups].nvmem_name = ST_NV_NAME;
+	sc->lookups[sc->nlookups].cell_name = cell;
+	snprintf(sc->con_id[sc->nlookups], sizeof(sc->con_id[0]),
+		 "scheduled-task-%s", name);
+	sc->lookups[sc->nlookups].con_id = sc->con_id[sc->nlookups];
+	sc->nlookups++;
+}
+
+static struct st_client *st_store_bind(struct st_store_client *sc)
+{
+	return st_client_new(sc->test, st_store_probe, sc);
+}
+
+/* "Reboot": unbind and bind again; the tasks are created anew. */
+static void st_reboot(struct kunit *test, struct st_client *client)
+{
+	KUNIT_ASSERT_EQ(test, st_client_unbind(client), 0);
+	KUNIT_ASSERT_EQ(test, st_client_bind(client), 0);
+}
+
+static int st_calls(struct st_store_client *sc)
+{
+	return atomic_read(&sc->rec->calls);
+}
+
+static u32 st_get(struct kunit *test, struct scheduled_task *task)
+{
+	u32 n = 0xdead;
+
+	KUNIT_EXPECT_EQ(test, scheduled_task_times_run_get(task, &n), 0);
+	return n;
+}
+
+/* What the provider holds at @off for the task with key @task. */
+static struct st_record st_peek(struct scheduled_task *task, unsigned int off)
+{
+	struct st_record rec;
+
+	st_record_decode(st_nv.mem + off, task->key_hash, &rec);
+	return rec;
+}
+
+static bool st_zero(const void *p, size_t len)
+{
+	return !memchr_inv(p, 0, len);
+}
+
+/* ---- parameters -------------------------------------------------------- */
+
+static void s01_parameters_reject_bad_input(struct kunit *test)
+{
+	static const char * const bad_regions[] = {
+		"cmos_nvram0", "cmos_nvram0:82", ":82:32", "cmos_nvram0:x:32",
+		"cmos_nvram0:82:31", "cmos_nvram0:82:-1", "cmos_nvram0:-82:32",
+		"cmos_nvram0:4294967295:32",
+		"a-device-name-much-longer-than-thirty-two-bytes:0:32",
+	};
+	char name[ST_NAME_MAX + 1];
+	unsigned int off, size;
+	int i;
+
+	st_store_setup(test, "ram", "kept:0x10:64");
+	KUNIT_EXPECT_EQ(test, st_store_configure("bogus", NULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, st_store_configure("", NULL), -EINVAL);
+	for (i = 0; i < ARRAY_SIZE(bad_regions); i++)
+		KUNIT_EXPECT_EQ_MSG(test, st_store_configure(NULL, bad_regions[i]),
+				    -EINVAL, "nvmem=%s", bad_regions[i]);
+	/* Nothing changed: neither the region nor the choice. */
+	KUNIT_ASSERT_EQ(test, st_region_get(name, sizeof(name), &off, &size), 0);
+	KUNIT_EXPECT_STREQ(test, name, "kept");
+	KUNIT_EXPECT_EQ(test, off, 16);
+	KUNIT_EXPECT_EQ(test, size, 64);
+	KUNIT_EXPECT_EQ(test, st_store_configure("efivar", "x:0:32"), 0);
+	KUNIT_EXPECT_EQ(test, st_store_configure("auto", ""), 0);
+	KUNIT_EXPECT_EQ(test, st_region_get(name, sizeof(name), &off, &size),
+			-ENOENT);
+}
+
+/* ---- choice ------------------------------------------------------------ */
+
+static void s02_auto_tries_cell_then_region_then_efivar(struct kunit *test)
+{
+	struct st_store_client *sc = st_store_client(test);
+
+	st_store_setup(test, "auto", ST_NV_NAME ":128:64");
+	st_store_task(sc, "on-cell", "st-cell-a");
+	st_store_task(sc, "in-region", NULL);
+	st_store_bind(sc);
+	KUNIT_ASSERT_NOT_NULL(test, sc->task[0]);
+	KUNIT_ASSERT_NOT_NULL(test, sc->task[1]);
+	KUNIT_EXPECT_STREQ(test, st_store_name(sc->task[0]), "nvmem-cell");
+	KUNIT_EXPECT_STREQ(test, st_store_name(sc->task[1]), "nvmem");
+	KUNIT_EXPECT_EQ(test, st_calls(sc), 2);
+}
+
+static void s02_auto_without_any_store_is_enodev(struct kunit *test)
+{
+	struct st_store_client *sc = st_store_client(test);
+
+	st_store_setup(test, "auto", "");
+	if (st_efivar_supported())
+		kunit_skip(test, "this machine has EFI variables");
+	st_store_task(sc, "nowhere", NULL);
+	st_store_bind(sc);
+	KUNIT_EXPECT_EQ(test, sc->create_err[0], -ENODEV);
+	KUNIT_EXPECT_EQ(test, st_calls(sc), 0);
+}
+
+static void s03_forced_store_must_be_there(struct kunit *test)
+{
+	struct st_store_client *sc = st_store_client(test);
+
+	/* A cell exists, but store=nvmem wants a region: none is set. */
+	st_store_setup(test, "nvmem", "");
+	st_store_task(sc, "on-cell", "st-cell-a");
+	st_store_bind(sc);
+	KUNIT_EXPECT_EQ(test, sc->create_err[0], -ENODEV);
+
+	sc = st_store_client(test);
+	KUNIT_ASSERT_EQ(test, st_store_configure("nvmem-cell", NULL), 0);
+	st_store_task(sc, "cell-less", NULL);
+	st_store_bind(sc);
+	KUNIT_EXPECT_EQ(test, sc->create_err[0], -ENODEV);
+
+	sc = st_store_client(test);
+	KUNIT_ASSERT_EQ(test, st_store_configure("nvmem", "no-such-nvmem:0:32"), 0);
+	st_store_task(sc, "lost", NULL);
+	st_store_bind(sc);
+	KUNIT_EXPECT_EQ(test, sc->create_err[0], -EPROBE_DEFER);
+
+	sc = st_store_client(test);
+	KUNIT_ASSERT_EQ(test, st_store_configure("nvmem", ST_NV_NAME ":240:32"), 0);
+	st_store_task(sc, "beyond", NULL);
+	st_store_bind(sc);
+	KUNIT_EXPECT_EQ(test, sc->create_err[0], -EINVAL);
+
+	sc = st_store_client(test);
+	KUNIT_ASSERT_EQ(test, st_store_configure("nvmem-cell", NULL), 0);
+	st_store_task(sc, "small", "st-cell-small");
+	st_store_bind(sc);
+	KUNIT_EXPECT_EQ(test, sc->create_err[0], -EINVAL);
+	KUNIT_EXPECT_EQ(test, st_calls(sc), 0);
+	KUNIT_EXPECT_EQ(test, st_nv.writes, 0);
+}
+
+/* ---- the run count on NVMEM ----------------------------------------- */
+
+static void s04_cell_runs_once_across_reboots(struct kunit *test)
+{
+	struct st_store_client *sc = st_store_client(test);
+	struct st_client *client;
+	struct scheduled_task *task;
+	struct st_record rec;
+
+	st_store_setup(test, "auto", "");
+	st_store_task(sc, "once", "st-cell-b");
+	client = st_store_bind(sc);
+	task = sc->task[0];
+	KUNIT_ASSERT_NOT_NULL(test, task);
+	KUNIT_EXPECT_EQ(test, st_calls(sc), 1);
+	KUNIT_EXPECT_EQ(test, st_get(test, task), 1);
+	KUNIT_EXPECT_EQ(test, task->store_writes, 1);
+	rec = st_peek(task, 32);
+	KUNIT_EXPECT_EQ(test, rec.state, ST_RECORD_OURS);
+	KUNIT_EXPECT_EQ(test, rec.times_run, 1);
+	KUNIT_EXPECT_TRUE(test, st_zero(st_nv.mem, 32));
+
+	st_reboot(test, client);
+	task = sc->task[0];
+	KUNIT_EXPECT_EQ(test, st_calls(sc), 1);
+	KUNIT_EXPECT_STREQ(test, st_state_name(task), "completed");
+	/* Nothing changed: no write at all. */
+	st_nv.writes = 0;
+	KUNIT_EXPECT_EQ(test, scheduled_task_times_run_set(task, 1), 0);
+	KUNIT_EXPECT_EQ(test, st_nv.writes, 0);
+	KUNIT_EXPECT_EQ(test, task->store_writes, 0);
+	/* The administrator's 0: one logical write, and it runs again. */
+	KUNIT_EXPECT_EQ(test, scheduled_task_times_run_set(task, 0), 0);
+	KUNIT_EXPECT_EQ(test, task->store_writes, 1);
+	st_reboot(test, client);
+	KUNIT_EXPECT_EQ(test, st_calls(sc), 2);
+	KUNIT_EXPECT_EQ(test, st_get(test, sc->task[0]), 1);
+}
+
+static void s05_not_persistent_never_touches_nvmem(struct kunit *test)
+{
+	struct st_rec *rec = st_rec_new(test);
+	struct scheduled_task_config cfg = st_cfg("np", rec, NP, IMM, PROBE);
+	struct st_client *client = st_client_new(test, NULL, NULL);
+	struct scheduled_task *task;
+	u32 n;
+
+	st_store_setup(test, "nvmem", ST_NV_NAME ":128:128");
+	st_nv.read_err = -EIO;
+	task = scheduled_task_create(st_client_dev(client), &cfg);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, task);
+	KUNIT_EXPECT_EQ(test, scheduled_task_times_run_set(task, 5), 0);
+	KUNIT_EXPECT_EQ(test, scheduled_task_times_run_get(task, &n), 0);
+	KUNIT_EXPECT_EQ(test, n, 5);
+	scheduled_task_destroy(task);
+	KUNIT_EXPECT_EQ(test, st_nv.writes, 0);
+	KUNIT_EXPECT_TRUE(test, st_zero(st_nv.mem, sizeof(st_nv.mem)));
+}
+
+static void s06_region_gives_each_task_a_slot(struct kunit *test)
+{
+	struct st_store_client *sc = st_store_client(test);
+	struct st_client *client;
+	int i, owner[2] = { -1, -1 };
+
+	/* Two slots, three tasks: the third has no room. */
+	st_store_setup(test, "nvmem", ST_NV_NAME ":128:64");
+	st_store_task(sc, "first", NULL);
+	st_store_task(sc, "second", NULL);
+	st_store_task(sc, "third", NULL);
+	client = st_store_bind(sc);
+	for (i = 0; i < 3; i++)
+		KUNIT_ASSERT_NOT_NULL(test, sc->task[i]);
+	KUNIT_EXPECT_EQ(test, st_calls(sc), 2);
+	KUNIT_EXPECT_STREQ(test, st_state_name(sc->task[2]), "store-error");
+
+	for (i = 0; i < 2; i++) {
+		int slot;
+
+		for (slot = 0; slot < 2; slot++)
+			if (st_peek(sc->task[i], ST_NV_REGION + 32 * slot).state ==
+			    ST_RECORD_OURS)
+				owner[slot] = i;
+	}
+	KUNIT_EXPECT_NE(test, owner[0], -1);
+	KUNIT_EXPECT_NE(test, owner[1], -1);
+	KUNIT_EXPECT_NE(test, owner[0], owner[1]);
+	/* Nothing was written outside the region. */
+	KUNIT_EXPECT_TRUE(test, st_zero(st_nv.mem, ST_NV_REGION));
+	KUNIT_EXPECT_TRUE(test, st_zero(st_nv.mem + ST_NV_REGION + 64, 64));
+
+	st_reboot(test, client);
+	KUNIT_EXPECT_EQ(test, st_calls(sc), 2);
+	KUNIT_EXPECT_EQ(test, st_get(test, sc->task[0]), 1);
+	KUNIT_EXPECT_EQ(test, st_get(test, sc->task[1]), 1);
+}
+
+/* Tasks of different clients claim slots at the same time. */
+struct st_claim {
+	struct st_store_client *sc;
+	struct st_client *client;
+	struct completion go;
+};
+
+static int st_claim_thread(void *data)
+{
+	struct st_claim *c = data;
+
+	wait_for_completion(&c->go);
+	return st_client_bind(c->client);
+}
+
+static void s06_region_claims_race_safely(struct kunit *test)
+{
+	struct st_claim c[4];
+	struct task_struct *t[4];
+	int i, j, owners = 0;
+
+	st_store_setup(test, "nvmem", ST_NV_NAME ":128:128");
+	for (i = 0; i < 4; i++) {
+		c[i].sc = st_store_client(test);
+		st_store_task(c[i].sc, "racer", NULL);
+		c[i].client = st_store_bind(c[i].sc);
+		KUNIT_ASSERT_EQ(test, st_client_unbind(c[i].client), 0);
+		init_completion(&c[i].go);
+	}
+	/* The first binds wrote records: start again from a blank region. */
+	memset(st_nv.mem, 0, sizeof(st_nv.mem));
+	for (i = 0; i < 4; i++) {
+		t[i] = kthread_run(st_claim_thread, &c[i], "st-claim-%d", i);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(t[i]));
+		get_task_struct(t[i]);
+	}
+	for (i = 0; i < 4; i++)
+		complete(&c[i].go);
+	for (i = 0; i < 4; i++) {
+		KUNIT_EXPECT_EQ(test, kthread_stop(t[i]), 0);
+		put_task_struct(t[i]);
+	}
+	for (i = 0; i < 4; i++) {
+		KUNIT_EXPECT_EQ(test, st_calls(c[i].sc), 2);
+		KUNIT_EXPECT_EQ(test, st_get(test, c[i].sc->task[0]), 1);
+		for (j = 0; j < 4; j++)
+			if (st_peek(c[i].sc->task[0], ST_NV_REGION + 32 * j).state ==
+			    ST_RECORD_OURS)
+				owners |= BIT(j);
+	}
+	KUNIT_EXPECT_EQ(test, owners, 0xf);
+}
+
+/* ---- faults ------------------------------------------------------------ */
+
+static void s07_read_error_refuses_to_run(struct kunit *test)
+{
+	struct st_store_client *sc = st_store_client(test);
+	struct st_client *client;
+	struct scheduled_task *task;
+	u32 n;
+
+	st_store_setup(test, "auto", "");
+	st_store_task(sc, "unreadable", "st-cell-a");
+	st_nv.read_err = -EIO;
+	/* Attach reads the cell too: the error reaches create. */
+	client = st_store_bind(sc);
+	KUNIT_EXPECT_EQ(test, sc->create_err[0], -EIO);
+	KUNIT_EXPECT_EQ(test, st_calls(sc), 0);
+
+	/* The cell goes bad after attach: the task waits for repair. */
+	st_nv.read_err = 0;
+	st_reboot(test, client);
+	task = sc->task[0];
+	KUNIT_ASSERT_NOT_NULL(test, task);
+	KUNIT_EXPECT_EQ(test, st_calls(sc), 1);
+	st_nv.read_err = -EIO;
+	KUNIT_EXPECT_EQ(test, scheduled_task_times_run_get(task, &n), -EIO);
+	KUNIT_EXPECT_EQ(test, scheduled_task_times_run_set(task, 0), -EIO);
+	KUNIT_EXPECT_STREQ(test, st_state_name(task), "completed");
+	st_nv.read_err = 0;
+	KUNIT_EXPECT_EQ(test, st_get(test, task), 1);
+}
+
+static void s07_write_error_is_a_store_error(struct kunit *test)
+{
+	struct st_store_client *sc = st_store_client(test);
+	struct st_client *client;
+	struct scheduled_task *task;
+
+	st_store_setup(test, "nvmem", ST_NV_NAME ":128:32");
+	st_store_task(sc, "unwritable", NULL);
+	st_nv.write_err = -EIO;
+	client = st_store_bind(sc);
+	task = sc->task[0];
+	KUNIT_ASSERT_NOT_NULL(test, task);
+	KUNIT_EXPECT_EQ(test, st_calls(sc), 1);
+	KUNIT_EXPECT_STREQ(test, st_state_name(task), "store-error");
+	KUNIT_EXPECT_EQ(test, scheduled_task_times_run_set(task, 1), -EIO);
+	KUNIT_EXPECT_EQ(test, scheduled_task_execute_now_deferred_ex(task), 0);
+	st_flush(task);
+	KUNIT_EXPECT_EQ(test, st_calls(sc), 1);
+
+	/* Unrecorded: the next boot runs it again (at least once). */
+	st_nv.write_err = 0;
+	st_reboot(test, client);
+	KUNIT_EXPECT_EQ(test, st_calls(sc), 2);
+	KUNIT_EXPECT_EQ(test, st_get(test, sc->task[0]), 1);
+}
+
+/*
+ * A write torn after N bytes, on the first or the second of the two saves
+ * a logical write makes, from "never ran" to 1 (completion) or from 1 to 0
+ * (administrator).  The next boot reads the old count when the first save
+ * was torn and the new one when the second was: never garbage.
+ */
+struct st_tear_case {
+	const char *store;	/* "cell" or "region" */
+	bool update;		/* 1 -> 0 by times_run_set, else 0 -> 1 by a run */
+	int save;		/* 1 or 2 */
+	unsigned int bytes;
+};
+
+static const struct st_tear_case st_tear_cases[] = {
+	{ "cell", false, 1, 0 }, { "cell", false, 1, 20 },
+	{ "cell", false, 2, 7 }, { "cell", false, 2, 31 },
+	{ "cell", true, 1, 16 }, { "cell", true, 1, 27 },
+	{ "cell", true, 2, 0 }, { "cell", true, 2, 15 },
+	{ "region", false, 1, 0 }, { "region", false, 1, 9 },
+	{ "region", false, 2, 1 }, { "region", false, 2, 15 },
+	{ "region", true, 1, 4 }, { "region", true, 1, 12 },
+	{ "region", true, 2, 0 }, { "region", true, 2, 14 },
+};
+
+static void st_tear_desc(const struct st_tear_case *c, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s %s, save %d torn after %u bytes",
+		 c->store, c->update ? "1->0" : "0->1", c->save, c->bytes);
+}
+
+KUNIT_ARRAY_PARAM(st_tear, st_tear_cases, st_tear_desc);
+
+static void s08_torn_write_reads_old_or_new(struct kunit *test)
+{
+	const struct st_tear_case *c = test->param_value;
+	bool cell = !strcmp(c->store, "cell");
+	struct st_store_client *sc = st_store_client(test);
+	struct st_client *client;
+	struct scheduled_task *task;
+	u32 old = c->update ? 1 : 0, new = !old;
+	u32 expect = c->save == 1 ? old : new;
+
+	st_store_setup(test, cell ? "nvmem-cell" : "nvmem", ST_NV_NAME ":128:32");
+	st_store_task(sc, "torn", cell ? "st-cell-a" : NULL);
+	if (!c->update) {
+		st_nv.tear_write = c->save;
+		st_nv.tear_bytes = c->bytes;
+	}
+	client = st_store_bind(sc);
+	task = sc->task[0];
+	KUNIT_ASSERT_NOT_NULL(test, task);
+	KUNIT_EXPECT_EQ(test, st_calls(sc), 1);
+	if (c->update) {
+		KUNIT_EXPECT_STREQ(test, st_state_name(task), "completed");
+		st_nv.writes = 0;
+		st_nv.tear_write = c->save;
+		st_nv.tear_bytes = c->bytes;
+		KUNIT_EXPECT_EQ(test, scheduled_task_times_run_set(task, 0), -EIO);
+	} else {
+		KUNIT_EXPECT_STREQ(test, st_state_name(task), "store-error");
+	}
+
+	/* Power comes back. */
+	st_nv.tear_write = 0;
+	st_reboot(test, client);
+	task = sc->task[0];
+	KUNIT_ASSERT_NOT_NULL(test, task);
+	KUNIT_EXPECT_STRNEQ(test, st_state_name(task), "store-error");
+	/* A run at this boot means the count read 0. */
+	KUNIT_EXPECT_EQ(test, st_calls(sc), expect ? 1 : 2);
+	KUNIT_EXPECT_EQ(test, st_get(test, task), 1);
+}
+
+static void s09_one_damaged_copy_loses_nothing(struct kunit *test)
+{
+	struct st_store_client *sc = st_store_client(test);
+	struct st_client *client;
+	int copy;
+
+	st_store_setup(test, "nvmem", ST_NV_NAME ":128:32");
+	st_store_task(sc, "bitrot", NULL);
+	client = st_store_bind(sc);
+	KUNIT_EXPECT_EQ(test, st_calls(sc), 1);
+	for (copy = 0; copy < 2; copy++) {
+		u8 saved = st_nv.mem[ST_NV_REGION + 16 * copy + 12];
+
+		/* A flipped CRC bit in one copy: the other still holds 1. */
+		st_nv.mem[ST_NV_REGION + 16 * copy + 12] ^= 0x10;
+		st_reboot(test, client);
+		KUNIT_EXPECT_EQ(test, st_calls(sc), 1);
+		KUNIT_EXPECT_STREQ(test, st_state_name(sc->task[0]), "completed");
+		st_nv.mem[ST_NV_REGION + 16 * copy + 12] = saved;
+	}
+}
+
+static void s09_both_copies_damaged_is_a_store_error(struct kunit *test)
+{
+	struct st_store_client *sc = st_store_client(test);
+	struct st_client *client;
+	struct scheduled_task *task;
+	u32 n;
+
+	st_store_setup(test, "nvmem-cell", "");
+	st_store_task(sc, "rotten", "st-cell-a");
+	client = st_store_bind(sc);
+	KUNIT_EXPECT_EQ(test, st_calls(sc), 1);
+	st_nv.mem[12] ^= 0x01;
+	st_nv.mem[16 + 8] ^= 0x80;	/* the run count of copy 1 */
+	st_reboot(test, client);
+	task = sc->task[0];
+	KUNIT_ASSERT_NOT_NULL(test, task);
+	KUNIT_EXPECT_EQ(test, st_calls(sc), 1);
+	KUNIT_EXPECT_STREQ(test, st_state_name(task), "store-error");
+	KUNIT_EXPECT_EQ(test, scheduled_task_times_run_get(task, &n), -EBADMSG);
+	KUNIT_EXPECT_EQ(test, scheduled_task_execute_now_deferred_ex(task), 0);
+	st_flush(task);
+	KUNIT_EXPECT_EQ(test, st_calls(sc), 1);
+
+	/* The administrator's write repairs it. */
+	KUNIT_EXPECT_EQ(test, scheduled_task_times_run_set(task, 0), 0);
+	KUNIT_EXPECT_EQ(test, st_get(test, task), 0);
+	st_reboot(test, client);
+	KUNIT_EXPECT_EQ(test, st_calls(sc), 2);
+	KUNIT_EXPECT_EQ(test, st_get(test, sc->task[0]), 1);
+}
+
+/* ---- the real RTC CMOS ---------------------------------------------- */
+
+static void s10_cmos_region(struct kunit *test)
+{
+	struct st_store_client *sc = st_store_client(test);
+	struct nvmem_device *cmos;
+	struct st_client *client;
+	u8 saved[32], area[32];
+	struct st_record rec;
+
+	cmos = nvmem_device_find((void *)"cmos_nvram0", device_match_name);
+	if (IS_ERR(cmos))
+		kunit_skip(test, "no cmos_nvram0 here");
+	KUNIT_ASSERT_EQ(test, nvmem_device_read(cmos, 82, 32, saved), 32);
+	memset(area, 0, sizeof(area));
+	KUNIT_ASSERT_EQ(test, nvmem_device_write(cmos, 82, 32, area), 32);
+
+	st_store_setup(test, "auto", "cmos_nvram0:82:32");
+	st_store_task(sc, "cmos", NULL);
+	client = st_store_bind(sc);
+	KUNIT_ASSERT_NOT_NULL(test, sc->task[0]);
+	KUNIT_EXPECT_STREQ(test, st_store_name(sc->task[0]), "nvmem");
+	KUNIT_EXPECT_EQ(test, st_calls(sc), 1);
+	KUNIT_EXPECT_EQ(test, nvmem_device_read(cmos, 82, 32, area), 32);
+	st_record_decode(area, sc->task[0]->key_hash, &rec);
+	KUNIT_EXPECT_EQ(test, rec.state, ST_RECORD_OURS);
+	KUNIT_EXPECT_EQ(test, rec.times_run, 1);
+	st_reboot(test, client);
+	KUNIT_EXPECT_EQ(test, st_calls(sc), 1);
+
+	KUNIT_EXPECT_EQ(test, st_client_unbind(client), 0);
+	KUNIT_EXPECT_EQ(test, nvmem_device_write(cmos, 82, 32, saved), 32);
+	nvmem_device_put(cmos);
+}
+
+static struct kunit_case st_store_cases[] = {
+	KUNIT_CASE(s01_parameters_reject_bad_input),
+	KUNIT_CASE(s02_auto_tries_cell_then_region_then_efivar),
+	KUNIT_CASE(s02_auto_without_any_store_is_enodev),
+	KUNIT_CASE(s03_forced_store_must_be_there),
+	KUNIT_CASE(s04_cell_runs_once_across_reboots),
+	KUNIT_CASE(s05_not_persistent_never_touches_nvmem),
+	KUNIT_CASE(s06_region_gives_each_task_a_slot),
+	KUNIT_CASE(s06_region_claims_race_safely),
+	KUNIT_CASE(s07_read_error_refuses_to_run),
+	KUNIT_CASE(s07_write_error_is_a_store_error),
+	KUNIT_CASE_PARAM(s08_torn_write_reads_old_or_new, st_tear_gen_params),
+	KUNIT_CASE(s09_one_damaged_copy_loses_nothing),
+	KUNIT_CASE(s09_both_copies_damaged_is_a_store_error),
+	KUNIT_CASE(s10_cmos_region),
+	{}
+};
+
+static struct kunit_suite st_store_suite = {
+	.name = "scheduled_task_store",
+	.suite_init = st_store_suite_init,
+	.suite_exit = st_store_suite_exit,
+	.test_cases = st_store_cases,
+};
+
+kunit_test_suite(st_store_suite);

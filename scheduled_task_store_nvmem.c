@@ -1,0 +1,307 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * scheduled_task NVMEM stores.
+ *
+ * "nvmem-cell": the client device has a cell named scheduled-task-<task>
+ * (device tree nvmem-cells/nvmem-cell-names, or a cell lookup registered
+ * by platform code) of at least ST_RECORD_SIZE bytes; the record is its
+ * first ST_RECORD_SIZE bytes.  For EEPROMs on boards that describe them.
+ *
+ * "nvmem": module parameter nvmem=<device>:<offset>:<size> names a region
+ * of any NVMEM device, cut in ST_RECORD_SIZE-byte slots.  A task's slot is
+ * found by open addressing on its key hash: start at hash % slots, skip
+ * slots holding other tasks' records, stop at the first blank slot (the
+ * record is absent and the slot is where it will be written), at our own
+ * record, or at a corrupt one (a store error until an administrator
+ * writes times_run, which claims it).  One lock covers every region
+ * access, so two tasks never claim the same blank slot.
+ */
+
+#include <linux/device.h>
+#include <linux/err.h>
+#include <linux/mutex.h>
+#include <linux/nvmem-consumer.h>
+#include <linux/nvmem-provider.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "scheduled_task_compat.h"
+#include "scheduled_task_internal.h"
+
+/* ---- nvmem-cell ---------------------------------------------------- */
+
+struct st_cell {
+	struct nvmem_cell *cell;
+	size_t len;
+};
+
+/* Read the whole cell; the caller kfree()s it. */
+static void *st_cell_read_all(struct st_cell *c, size_t *len)
+{
+	void *buf = nvmem_cell_read(c->cell, len);
+
+	if (!IS_ERR(buf) && *len != c->len) {
+		kfree(buf);
+		return ERR_PTR(-EIO);
+	}
+	return buf;
+}
+
+static int st_cell_attach(struct scheduled_task *task)
+{
+	char id[ST_NAME_MAX + 16];
+	struct st_cell *c;
+	void *buf;
+	int err;
+
+	snprintf(id, sizeof(id), "scheduled-task-%s", task->name);
+	c = kzalloc(sizeof(*c), GFP_KERNEL);
+	if (!c)
+		return -ENOMEM;
+	c->cell = nvmem_cell_get(task->client, id);
+	if (IS_ERR(c->cell)) {
+		err = PTR_ERR(c->cell);
+		kfree(c);
+		/* No such cell (or no NVMEM at all): try the next store. */
+		if (err == -ENOENT || err == -EOPNOTSUPP || err == -ENODEV)
+			return -ENODEV;
+		return err;
+	}
+	buf = nvmem_cell_read(c->cell, &c->len);
+	err = PTR_ERR_OR_ZERO(buf);
+	if (!err && c->len < ST_RECORD_SIZE) {
+		dev_err(&task->dev, "nvmem cell %s has %zu bytes, needs %d\n",
+			id, c->len, ST_RECORD_SIZE);
+		err = -EINVAL;
+	}
+	if (!IS_ERR(buf))
+		kfree(buf);
+	if (err) {
+		nvmem_cell_put(c->cell);
+		kfree(c);
+		return err;
+	}
+	task->store_priv = c;
+	return 0;
+}
+
+static void st_cell_detach(struct scheduled_task *task)
+{
+	struct st_cell *c = task->store_priv;
+
+	nvmem_cell_put(c->cell);
+	kfree(c);
+	task->store_priv = NULL;
+}
+
+static int st_cell_load(struct scheduled_task *task, u8 *area)
+{
+	size_t len;
+	void *buf;
+
+	buf = st_cell_read_all(task->store_priv, &len);
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
+	memcpy(area, buf, ST_RECORD_SIZE);
+	kfree(buf);
+	return 0;
+}
+
+/* A cell is written whole: unchanged bytes are written back unchanged. */
+static int st_cell_save(void *ctx, const u8 *area, unsigned int off,
+			unsigned int len)
+{
+	struct scheduled_task *task = ctx;
+	struct st_cell *c = task->store_priv;
+	size_t n;
+	u8 *buf;
+	int ret;
+
+	buf = st_cell_read_all(c, &n);
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
+	memcpy(buf + off, area + off, len);
+	ret = nvmem_cell_write(c->cell, buf, n);
+	kfree(buf);
+	if (ret < 0)
+		return ret;
+	return ret == n ? 0 : -EIO;
+}
+
+static const struct st_area_io st_cell_io = {
+	.load = st_cell_load,
+	.save = st_cell_save,
+};
+
+static int st_cell_read(struct scheduled_task *task, u32 *times_run)
+{
+	return st_area_read(task, &st_cell_io, times_run);
+}
+
+static int st_cell_write(struct scheduled_task *task, u32 times_run)
+{
+	return st_area_write(task, &st_cell_io, times_run);
+}
+
+const struct st_store_ops st_cell_ops = {
+	.name = "nvmem-cell",
+	.unavailable = "no cell scheduled-task-<task> on the device",
+	.attach = st_cell_attach,
+	.detach = st_cell_detach,
+	.read = st_cell_read,
+	.write = st_cell_write,
+};
+
+/* ---- nvmem region -------------------------------------------------- */
+
+static DEFINE_MUTEX(st_region_lock);
+
+struct st_region {
+	struct nvmem_device *nvmem;
+	unsigned int offset;
+	unsigned int slots;
+};
+
+/* The slot a task's record is in, or would be written to. */
+struct st_slot {
+	unsigned int offset;
+	u8 area[ST_RECORD_SIZE];
+	struct st_record rec;
+};
+
+static int st_region_attach(struct scheduled_task *task)
+{
+	char name[ST_NAME_MAX + 1];
+	unsigned int offset, size;
+	struct nvmem_device *nvmem;
+	struct st_region *r;
+	size_t dev_size;
+
+	if (st_region_get(name, sizeof(name), &offset, &size))
+		return -ENODEV;
+	nvmem = nvmem_device_find(name, device_match_name);
+	if (IS_ERR(nvmem)) {
+		dev_err(&task->dev, "nvmem device %s not found: %ld\n", name,
+			PTR_ERR(nvmem));
+		return PTR_ERR(nvmem);
+	}
+	/* nvmem_device_read/write() do not check bounds: we must. */
+	dev_size = st_nvmem_dev_size(nvmem);
+	if (dev_size && (offset >= dev_size || size > dev_size - offset)) {
+		dev_err(&task->dev, "nvmem region %s:%u:%u ends beyond the device's %zu bytes\n",
+			name, offset, size, dev_size);
+		nvmem_device_put(nvmem);
+		return -EINVAL;
+	}
+	r = kzalloc(sizeof(*r), GFP_KERNEL);
+	if (!r) {
+		nvmem_device_put(nvmem);
+		return -ENOMEM;
+	}
+	r->nvmem = nvmem;
+	r->offset = offset;
+	r->slots = size / ST_RECORD_SIZE;
+	task->store_priv = r;
+	return 0;
+}
+
+static void st_region_detach(struct scheduled_task *task)
+{
+	struct st_region *r = task->store_priv;
+
+	nvmem_device_put(r->nvmem);
+	kfree(r);
+	task->store_priv = NULL;
+}
+
+/* Find @task's slot; region lock held.  -ENOSPC: every slot is taken. */
+static int st_region_find(struct scheduled_task *task, struct st_slot *s)
+{
+	struct st_region *r = task->store_priv;
+	unsigned int i, slot;
+	int ret;
+
+	lockdep_assert_held(&st_region_lock);
+	for (i = 0; i < r->slots; i++) {
+		slot = (task->key_hash + i) % r->slots;
+		s->offset = r->offset + slot * ST_RECORD_SIZE;
+		ret = nvmem_device_read(r->nvmem, s->offset, ST_RECORD_SIZE,
+					s->area);
+		if (ret < 0)
+			return ret;
+		if (ret != ST_RECORD_SIZE)
+			return -EIO;
+		st_record_decode(s->area, task->key_hash, &s->rec);
+		if (s->rec.state != ST_RECORD_FOREIGN)
+			return 0;
+	}
+	dev_err(&task->dev, "nvmem region: all %u slots hold other tasks' records\n",
+		r->slots);
+	return -ENOSPC;
+}
+
+struct st_region_save {
+	struct scheduled_task *task;
+	unsigned int offset;
+};
+
+static int st_region_save(void *ctx, const u8 *area, unsigned int off,
+			  unsigned int len)
+{
+	struct st_region_save *rs = ctx;
+	struct st_region *r = rs->task->store_priv;
+	int ret;
+
+	ret = nvmem_device_write(r->nvmem, rs->offset + off, len,
+				 (void *)(area + off));
+	if (ret < 0)
+		return ret;
+	return ret == len ? 0 : -EIO;
+}
+
+static int st_region_read(struct scheduled_task *task, u32 *times_run)
+{
+	struct st_slot *s;
+	int err;
+
+	s = kmalloc(sizeof(*s), GFP_KERNEL);
+	if (!s)
+		return -ENOMEM;
+	mutex_lock(&st_region_lock);
+	err = st_region_find(task, s);
+	mutex_unlock(&st_region_lock);
+	if (!err)
+		err = st_record_result(task, &s->rec, times_run);
+	kfree(s);
+	return err;
+}
+
+static int st_region_write(struct scheduled_task *task, u32 times_run)
+{
+	struct st_region_save rs = { .task = task };
+	struct st_slot *s;
+	int err;
+
+	s = kmalloc(sizeof(*s), GFP_KERNEL);
+	if (!s)
+		return -ENOMEM;
+	mutex_lock(&st_region_lock);
+	err = st_region_find(task, s);
+	if (!err) {
+		rs.offset = s->offset;
+		err = st_record_commit(task, s->area, &s->rec, times_run,
+				       st_region_save, &rs);
+	}
+	mutex_unlock(&st_region_lock);
+	kfree(s);
+	return err;
+}
+
+const struct st_store_ops st_region_ops = {
+	.name = "nvmem",
+	.unavailable = "no region: nvmem= is not set",
+	.attach = st_region_attach,
+	.detach = st_region_detach,
+	.read = st_region_read,
+	.write = st_region_write,
+};

@@ -12,7 +12,8 @@ PWD := $(shell pwd)
 SUITE ?=
 export SUITE
 
-.PHONY: all modules clean install check kunit e2e lint build-matrix demo bench
+.PHONY: all modules clean install check kunit e2e persist stress lint \
+	build-matrix demo bench
 
 all: modules
 
@@ -38,6 +39,15 @@ kunit:
 
 e2e:
 	scripts/check.sh e2e
+
+# Reboots and power cuts with the firmware stores (12 cuts per kernel).
+persist:
+	scripts/check.sh persist
+
+# The power-cut test at length: CUTS resets per kernel (default 100).
+CUTS ?= 100
+stress:
+	ST_CUTS=$(CUTS) scripts/check.sh persist
 
 lint:
 	scripts/check.sh lint

@@ -48,11 +48,11 @@ run_group() {
 }
 
 case $what in
-all) groups="build lint kunit e2e"
+all) groups="build lint kunit e2e persist"
      # make check SUITE=<glob>: just those KUnit suites, on the cached kernel.
      [ -z "${SUITE:-}" ] || groups=kunit ;;
-build|lint|kunit|e2e) groups=$what ;;
-*) echo "usage: check.sh all|build|lint|kunit|e2e" >&2; exit 2 ;;
+build|lint|kunit|e2e|persist) groups=$what ;;
+*) echo "usage: check.sh all|build|lint|kunit|e2e|persist" >&2; exit 2 ;;
 esac
 
 for g in $groups; do
@@ -63,13 +63,14 @@ done
 echo
 pass=0 fail=0 skip=0
 for f in "$out"/results/*; do
-	case $f in *.time) continue ;; esac
+	case $f in *.time|*.figures) continue ;; esac
 	g=$(basename "$f")
 	p=$(grep -c '^PASS' "$f") x=$(grep -c '^FAIL' "$f") s=$(grep -c '^SKIP' "$f")
 	t=$(cat "$f.time" 2>/dev/null || echo 0)
 	printf '%-6s %4d passed, %d failed, %d skipped  (%ss)\n' "$g:" "$p" "$x" "$s" "$t"
 	pass=$((pass + p)) fail=$((fail + x)) skip=$((skip + s))
 done
+cat "$out"/results/*.figures 2>/dev/null
 echo "total time $(( $(date +%s) - t_start ))s"
 echo "$pass passed, $fail failed, $skip skipped"
 [ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]

@@ -25,7 +25,11 @@ stock_kernels | while read -r short kver; do
 	scripts/initramfs.sh "$img" tests/guest/e2e.sh \
 		"$b/scheduled_task.ko:lib/st/scheduled_task.ko" \
 		"$b/samples/st_sample.ko:lib/st/st_sample.ko" \
-		"tests/guest/lib.sh:lib/st/lib.sh"
+		"$b/samples/st_firmware_setup.ko:lib/st/st_firmware_setup.ko" \
+		"$b/samples/st_wait_resource.ko:lib/st/st_wait_resource.ko" \
+		"$b/samples/st_resume_recal.ko:lib/st/st_resume_recal.ko" \
+		"tests/guest/lib.sh:lib/st/lib.sh" \
+		"tests/guest/samples.sh:lib/st/samples.sh"
 	start=$(date +%s)
 	scripts/qemu.sh --firmware ovmf --vars "$vars" \
 		--kernel "/boot/vmlinuz-$kver" --initrd "$img" --log "$log" \

@@ -39,7 +39,7 @@ for t in probe resume demand; do
 			n=$t-$m-$p
 			case $t in probe) w=probe ;; resume) w=resume ;; *) w=on-demand ;; esac
 			case $m in imm) mo=immediate ;; *) mo=deferred ;; esac
-			case $p in np) pe=not-persistent st=none ;; *) pe=persistent st=ram ;; esac
+			case $p in np) pe=not-persistent st=none ;; *) pe=persistent st=efivar ;; esac
 			eq "$n: when" "$w" "$(attr $n when)"
 			eq "$n: mode" "$mo" "$(attr $n mode)"
 			eq "$n: persistence" "$pe" "$(attr $n persistence)"
@@ -116,6 +116,10 @@ check "rebind" sh -c "echo st_sample >/sys/bus/platform/drivers/st_sample/bind"
 eq "rebind created the tasks again" 3 "$(ls $C | grep -c "^$D:")"
 check "probe task ran again after rebind" logged probe-imm-np 1 NONE
 check "rmmod st_sample" rmmod st_sample
+
+# ---- The small samples a driver author copies ----------------------------
+. /lib/st/samples.sh
+
 check "rmmod scheduled_task" rmmod scheduled_task
 echo "1..$ST_N"
 echo "ST-TAP-END"

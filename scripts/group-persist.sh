@@ -1,0 +1,82 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Persistence group: for each stock Debian kernel, real reboots with the
+# module's firmware-backed stores (scripts/persist.py drives QEMU, the
+# guest side is tests/guest/persist.sh):
+#   efivar    three QEMU runs under OVMF on one EFI variable store
+#   cmos      three warm reboots in one QEMU run, nvmem=cmos_nvram0:82:32
+#   powercut  ST_CUTS (default 12) resets at random moments while the
+#             record is being written, on the CMOS region
+# and prints how many reboots and power cuts it made.
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+out=$top/out
+. "$top/scripts/lib.sh"
+g=persist
+: >"$out/results/$g"
+cuts=${ST_CUTS:-12}
+reboots=0 powercuts=0 midwrite=0
+
+# run NAME CMD...: forward persist.py's PASS/FAIL lines, count its figures.
+run() {
+	local short=$1 line
+	shift
+	while IFS= read -r line; do
+		case $line in
+		PASS\ *) result $g PASS "$short: ${line#PASS }" ;;
+		FAIL\ *) result $g FAIL "$short: ${line#FAIL }" ;;
+		FIGURES\ *) echo "$short: $line" >>"$out/logs/persist-figures" ;;
+		*) echo "$line" ;;
+		esac
+	done < <(python3 scripts/persist.py "$@"; echo "EXIT $?")
+}
+
+: >"$out/logs/persist-figures"
+while read -r short kver; do
+	if ! build_modules "stock-$short" "/usr/src/linux-headers-$kver"; then
+		result $g FAIL "$short: build" "see out/logs/build-stock-$short.log"
+		continue
+	fi
+	b=$out/build/stock-$short
+	efivarfs=$(find "/lib/modules/$kver/kernel/fs/efivarfs" -name 'efivarfs.ko*' | head -n 1)
+	case $efivarfs in
+	*.xz) xz -dc "$efivarfs" >"$out/efivarfs-$short.ko" ;;
+	*.zst) zstd -qdc "$efivarfs" >"$out/efivarfs-$short.ko" ;;
+	*) cp "$efivarfs" "$out/efivarfs-$short.ko" ;;
+	esac
+	img=$out/persist-$short.cpio.gz
+	scripts/initramfs.sh "$img" tests/guest/persist.sh \
+		"$b/scheduled_task.ko:lib/st/scheduled_task.ko" \
+		"$b/samples/st_firmware_setup.ko:lib/st/st_firmware_setup.ko" \
+		"$out/efivarfs-$short.ko:lib/st/efivarfs.ko"
+	k=/boot/vmlinuz-$kver
+	log=$out/logs/persist-$short
+
+	start=$(date +%s)
+	cp /usr/share/OVMF/OVMF_VARS_4M.fd "$out/persist-$short-vars.fd"
+	run "$short" efivar --kernel "$k" --initrd "$img" --log "$log-efivar.log" \
+		--vars "$out/persist-$short-vars.fd"
+	run "$short" cmos --kernel "$k" --initrd "$img" --log "$log-cmos.log"
+	run "$short" powercut --kernel "$k" --initrd "$img" \
+		--log "$log-powercut.log" --cuts "$cuts"
+	echo "$short: persistence guests ran $(( $(date +%s) - start ))s"
+	for l in "$log"-efivar.log.1 "$log"-efivar.log.2 "$log"-efivar.log.3 \
+		 "$log"-cmos.log "$log"-powercut.log; do
+		[ -e "$l" ] && log_clean $g "$short: guest-log-clean $(basename "$l")" "$l"
+	done
+done < <(stock_kernels)
+
+# Reboots: every boot after the first of each QEMU run, and each new run
+# on the same store; power cuts: the resets.
+reboots=$(awk '/FIGURES efivar/ {split($4, a, "="); n += a[2] - 1}
+	/FIGURES cmos/ {split($4, a, "="); n += a[2] - 1} END {print n + 0}' \
+	"$out/logs/persist-figures")
+powercuts=$(awk '/FIGURES powercut cuts=/ {split($4, a, "="); n += a[2]} END {print n + 0}' \
+	"$out/logs/persist-figures")
+midwrite=$(awk '/FIGURES powercut cuts=/ {split($6, a, "="); n += a[2]} END {print n + 0}' \
+	"$out/logs/persist-figures")
+echo "persist: $reboots reboots, $powercuts power cuts ($midwrite landed mid-write)" |
+	tee "$out/results/$g.figures"
+grep -q '^FAIL' "$out/results/$g" && exit 1
+exit 0

@@ -1,0 +1,272 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Drive the persistence guest (tests/guest/persist.sh) across reboots.
+
+  persist.py efivar   --kernel K --initrd I --log L --vars V
+  persist.py cmos     --kernel K --initrd I --log L
+  persist.py powercut --kernel K --initrd I --log L --cuts N [--seed S]
+
+efivar: three QEMU runs under OVMF on one variable store (power off and
+on again).  cmos: three boots in one QEMU run (warm reboot, CMOS kept).
+Both expect: the task runs on boot 1; on boot 2 it does not (times_run 1)
+and the guest writes 0; on boot 3 it runs again.
+
+powercut: one QEMU run on the CMOS region; the guest writes the record in
+a loop and the host resets the machine (QEMU monitor system_reset) at a
+random moment, N times.  After each cut the record must read 0 or 1 and
+never be corrupt, the task must be completed after the boot, and if the
+guest had reported a completed write of 1 before the cut, the task must
+not run again.
+
+Prints "PASS name" / "FAIL name: why" lines, then a "FIGURES ..." line.
+"""
+import argparse
+import os
+import random
+import re
+import socket
+import subprocess
+import sys
+import time
+import zlib
+
+TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+results = []
+
+
+def result(ok, name, why=""):
+    results.append(ok)
+    print(("PASS " if ok else "FAIL ") + name + ((": " + why) if why and not ok else ""),
+          flush=True)
+
+
+def qemu(args, log, firmware, extra):
+    cmd = [os.path.join(TOP, "scripts/qemu.sh"), "--kernel", args.kernel,
+           "--initrd", args.initrd, "--log", log, "--firmware", firmware,
+           "--timeout", str(args.timeout)] + extra
+    return cmd
+
+
+def read_log(path):
+    try:
+        with open(path, "rb") as f:
+            return f.read().decode("utf-8", "replace").replace("\r", "")
+    except FileNotFoundError:
+        return ""
+
+
+REPORT = re.compile(r"ST-PERSIST boot ran=(\d+) times_run=(\S+) state=(\S+) "
+                    r"store=(\S+) efivar=(\d+)")
+
+
+def reports(text):
+    return [dict(zip(("ran", "times_run", "state", "store", "efivar"), m.groups()))
+            for m in REPORT.finditer(text)]
+
+
+def check_three_boots(name, boots, store, text):
+    """The sequence run / not run + reset / run again."""
+    if len(boots) < 3:
+        result(False, f"{name}: three boots", f"{len(boots)} boot report(s)")
+        return
+    b1, b2, b3 = boots[:3]
+    exp = [("boot 1: task ran", b1["ran"] == "1"),
+           ("boot 1: times_run 1", b1["times_run"] == "1"),
+           (f"boot 1: store {store}", b1["store"] == store),
+           ("boot 2: task did not run again", b2["ran"] == "0"),
+           ("boot 2: times_run still 1", b2["times_run"] == "1"),
+           ("boot 2: state completed", b2["state"] == "completed"),
+           ("boot 2: administrator wrote 0",
+            "ST-PERSIST reset times_run=0" in text),
+           ("boot 3: task ran again", b3["ran"] == "1"),
+           ("boot 3: times_run 1", b3["times_run"] == "1")]
+    if store == "efivar":
+        exp.append(("boot 1: variable in /sys/firmware/efi/efivars",
+                    b1["efivar"] == "1"))
+    for what, ok in exp:
+        result(ok, f"{name}: {what}", str(boots[:3]))
+
+
+def efivar(args):
+    boots = []
+    for n in range(1, 4):
+        log = f"{args.log}.{n}"
+        rc = subprocess.call(qemu(args, log, "ovmf", ["--vars", args.vars,
+                                                      "--append", "st.persist=reboot"]))
+        text = read_log(log)
+        got = reports(text)
+        if rc != 0 or not got:
+            result(False, f"efivar: QEMU run {n}", f"exit {rc}, see {log}")
+            return 0
+        boots.append(got[0])
+    check_three_boots("efivar", boots, "efivar", "".join(
+        read_log(f"{args.log}.{n}") for n in range(1, 4)))
+    return 3
+
+
+class Guest:
+    """One QEMU run with a monitor, rebooting in place."""
+
+    def __init__(self, args, append):
+        self.sock = args.log + ".mon"
+        self.log = args.log
+        if os.path.exists(self.sock):
+            os.unlink(self.sock)
+        self.proc = subprocess.Popen(qemu(args, args.log, "qboot",
+                                          ["--reboot", "--monitor", self.sock,
+                                           "--append", append]))
+
+    def text(self):
+        return read_log(self.log)
+
+    def wait(self, pattern, count, timeout):
+        end = time.time() + timeout
+        while time.time() < end:
+            if len(re.findall(pattern, self.text())) >= count:
+                return True
+            if self.proc.poll() is not None:
+                return False
+            time.sleep(0.1)
+        return False
+
+    def monitor(self, command):
+        for _ in range(50):
+            try:
+                s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                s.connect(self.sock)
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            return False
+        s.sendall((command + "\n").encode())
+        time.sleep(0.2)
+        s.close()
+        return True
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.monitor("quit")
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+def cmos(args):
+    g = Guest(args, "st.persist=reboot st.margs=nvmem=cmos_nvram0:82:32")
+    ok = g.wait(r"ST-PERSIST-END", 3, args.timeout)
+    g.stop()
+    text = g.text()
+    if not ok:
+        result(False, "cmos: three warm boots", f"see {args.log}")
+    check_three_boots("cmos", reports(text), "nvmem", text)
+    return len(re.findall(r"ST-GUEST-START", text))
+
+
+def decode(raw_hex):
+    """The CMOS record as the guest dumped it: (state, torn)."""
+    raw = bytes.fromhex(raw_hex)
+    copies = []
+    for c in (raw[:16], raw[16:]):
+        blank = c in (bytes(16), b"\xff" * 16)
+        valid = (c[0] == 1 and c[1] == 0 and
+                 int.from_bytes(c[12:16], "little") == zlib.crc32(c[:12]))
+        copies.append((blank, valid, int.from_bytes(c[2:4], "little"),
+                       int.from_bytes(c[8:12], "little")))
+    (b0, v0, g0, t0), (b1, v1, g1, t1) = copies
+    if b0:
+        return "absent", not b1 and not v1
+    torn = not (v0 and v1) or t0 != t1
+    return "record", torn
+
+
+MARK = re.compile(r"ST-PC (w0|w0-done|w1|w1-done|bind|done) (\d+)")
+
+
+def powercut(args):
+    rnd = random.Random(args.seed)
+    g = Guest(args, "st.persist=powercut st.margs=nvmem=cmos_nvram0:82:32")
+    boots_seen = 0
+    mid_write = 0
+    failures = 0
+    try:
+        for cut in range(args.cuts + 1):
+            if not g.wait(r"ST-PC-READY", cut + 1, 120):
+                result(False, f"powercut: boot {cut + 1} reached its loop",
+                       f"see {args.log}")
+                return cut
+            boots_seen = cut + 1
+            if cut == args.cuts:
+                break
+            time.sleep(rnd.uniform(0.05, 2.5))
+            if not g.monitor("system_reset"):
+                result(False, "powercut: monitor", "cannot reach QEMU's monitor")
+                return cut
+            # The next boot starts with its ST-RAW line.
+            if not g.wait(r"ST-RAW ", cut + 2, 120):
+                result(False, f"powercut: boot after cut {cut + 1}", f"see {args.log}")
+                return cut
+    finally:
+        g.stop()
+
+    text = g.text()
+    boots = text.split("ST-GUEST-START")[1:]
+    for n in range(1, min(len(boots), args.cuts + 1)):
+        prev, cur = boots[n - 1], boots[n]
+        rep = reports(cur)
+        raw = re.search(r"ST-RAW ([0-9a-f]{64})", cur)
+        if not rep or not raw:
+            result(False, f"powercut: cut {n}: boot report", "missing")
+            failures += 1
+            continue
+        rep = rep[0]
+        state, torn = decode(raw.group(1))
+        if torn:
+            mid_write += 1
+        marks = MARK.findall(prev)
+        last = marks[-1][0] if marks else "boot"
+        # What the previous boot had made durable when the power went.
+        if last in ("done", "w1-done", "boot"):
+            must_run = "0"
+        elif last == "w0-done":
+            must_run = "1"
+        else:
+            must_run = None
+        problems = []
+        if rep["state"] != "completed":
+            problems.append(f"state {rep['state']}")
+        if rep["times_run"] != "1":
+            problems.append(f"times_run {rep['times_run']}")
+        if must_run is not None and rep["ran"] != must_run:
+            problems.append(f"ran={rep['ran']} after '{last}' (expected {must_run})")
+        if problems:
+            failures += 1
+            result(False, f"powercut: cut {n}", "; ".join(problems) +
+                   f"; raw {raw.group(1)}")
+    result(failures == 0, f"powercut: {args.cuts} cuts, record always 0 or 1, "
+           "never corrupt, no second run after a completed write")
+    print(f"FIGURES powercut cuts={args.cuts} boots={boots_seen} "
+          f"mid_write={mid_write}")
+    return boots_seen
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("test", choices=("efivar", "cmos", "powercut"))
+    p.add_argument("--kernel", required=True)
+    p.add_argument("--initrd", required=True)
+    p.add_argument("--log", required=True)
+    p.add_argument("--vars")
+    p.add_argument("--cuts", type=int, default=12)
+    p.add_argument("--seed", type=int, default=None)
+    p.add_argument("--timeout", type=int, default=900)
+    args = p.parse_args()
+    boots = {"efivar": efivar, "cmos": cmos, "powercut": powercut}[args.test](args)
+    print(f"FIGURES {args.test} boots={boots}")
+    return 0 if all(results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

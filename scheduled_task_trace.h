@@ -21,8 +21,11 @@ TRACE_EVENT(scheduled_task_run,
 			     __field(int, previous_state)),
 	    TP_fast_assign(st_assign_str(task, dev_name(&task->dev));
 			   __entry->previous_state = previous_state;),
-	    TP_printk("task=%s previous_state=%d",
-		      __get_str(task), __entry->previous_state)
+	    TP_printk("task=%s previous_state=%s", __get_str(task),
+		      __print_symbolic(__entry->previous_state,
+				       { 0, "NONE" }, { 1, "OFF" },
+				       { 2, "SUSPENDED" },
+				       { 3, "RUNTIME_SUSPENDED" }))
 );
 
 TRACE_EVENT(scheduled_task_done,

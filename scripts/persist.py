@@ -110,8 +110,11 @@ class Guest:
     def __init__(self, args, append):
         self.sock = args.log + ".mon"
         self.log = args.log
-        if os.path.exists(self.sock):
-            os.unlink(self.sock)
+        # A log left by an earlier run must not answer wait() before
+        # qemu.sh truncates it.
+        for stale in (self.sock, self.log):
+            if os.path.exists(stale):
+                os.unlink(stale)
         self.proc = subprocess.Popen(qemu(args, args.log, "qboot",
                                           ["--reboot", "--monitor", self.sock,
                                            "--append", append]))
@@ -120,9 +123,21 @@ class Guest:
         return read_log(self.log)
 
     def wait(self, pattern, count, timeout):
+        """Until PATTERN has appeared COUNT times in the whole log."""
         end = time.time() + timeout
+        seen, offset = 0, 0
         while time.time() < end:
-            if len(re.findall(pattern, self.text())) >= count:
+            try:
+                with open(self.log, "rb") as f:
+                    f.seek(offset)
+                    chunk = f.read()
+            except FileNotFoundError:
+                chunk = b""
+            # Count whole lines only: a pattern may be half written.
+            cut = chunk.rfind(b"\n") + 1
+            offset += cut
+            seen += len(re.findall(pattern, chunk[:cut].decode("utf-8", "replace")))
+            if seen >= count:
                 return True
             if self.proc.poll() is not None:
                 return False
@@ -130,18 +145,40 @@ class Guest:
         return False
 
     def monitor(self, command):
-        for _ in range(50):
-            try:
-                s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-                s.connect(self.sock)
-                break
-            except OSError:
-                time.sleep(0.1)
-        else:
+        """Send one HMP command and wait until QEMU has taken it."""
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        s.settimeout(10)
+        try:
+            for _ in range(100):
+                try:
+                    s.connect(self.sock)
+                    break
+                except OSError:
+                    time.sleep(0.1)
+            else:
+                return False
+            if not self._until(s, b"(qemu)"):
+                return False
+            s.sendall((command + "\n").encode())
+            # The next prompt, or the socket closing at "quit".
+            self._until(s, b"(qemu)")
+            return True
+        except OSError:
             return False
-        s.sendall((command + "\n").encode())
-        time.sleep(0.2)
-        s.close()
+        finally:
+            s.close()
+
+    @staticmethod
+    def _until(s, token):
+        buf = b""
+        while token not in buf:
+            try:
+                data = s.recv(4096)
+            except OSError:
+                return False
+            if not data:
+                return False
+            buf += data
         return True
 
     def stop(self):
@@ -205,7 +242,8 @@ def powercut(args):
                 result(False, "powercut: monitor", "cannot reach QEMU's monitor")
                 return cut
             # The next boot starts with its ST-RAW line.
-            if not g.wait(r"ST-RAW ", cut + 2, 120):
+            if not g.wait(r"ST-GUEST-START", cut + 2, 120) or \
+                    not g.wait(r"ST-RAW ", cut + 2, 120):
                 result(False, f"powercut: boot after cut {cut + 1}", f"see {args.log}")
                 return cut
     finally:

@@ -39,3 +39,51 @@ check_build stock-6.1 "/usr/src/linux-headers-$ST_61_KVER" "build-$ST_61_KVER-W=
 check_build stock-6.12 "/usr/src/linux-headers-$ST_612_KVER" "build-$ST_612_KVER-W=1" W=1
 rm -rf "$out/build/sparse"
 check_build sparse "$ST_DEBUG_KDIR" "sparse-C=2-debug-6.12" C=2
+
+# DKMS, as an administrator would use it, in private trees (nothing is
+# installed on this machine): dkms add, then dkms build for each kernel.
+dk=$out/dkms
+rm -rf "$dk"
+mkdir -p "$dk/src" "$dk/tree"
+copy_tree "$dk/src/scheduled_task-0.1"
+dkms_args=(--sourcetree "$dk/src" --dkmstree "$dk/tree" -m scheduled_task -v 0.1)
+if dkms add "${dkms_args[@]}" >"$out/logs/dkms.log" 2>&1; then
+	for kver in "$ST_61_KVER" "$ST_612_KVER"; do
+		[ "$kver" = skip ] && continue
+		ko=$dk/tree/scheduled_task/0.1/$kver/x86_64/module/scheduled_task.ko
+		if dkms build "${dkms_args[@]}" -k "$kver" >>"$out/logs/dkms.log" 2>&1 &&
+		   { [ -e "$ko" ] || [ -e "$ko.xz" ]; }; then
+			result $g PASS "dkms-build-$kver"
+		else
+			result $g FAIL "dkms-build-$kver" "see out/logs/dkms.log"
+		fi
+	done
+else
+	result $g FAIL "dkms-add" "see out/logs/dkms.log"
+fi
+
+# modinfo: what an administrator reads before loading.
+modinfo_has() {	# modinfo_has KO FIELD PATTERN
+	modinfo -F "$2" "$1" 2>/dev/null | grep -qE "$3"
+}
+ko=$out/build/stock-6.12/scheduled_task.ko
+miss=
+modinfo_has "$ko" description 'Scheduled-once' || miss+=" description"
+modinfo_has "$ko" author . || miss+=" author"
+modinfo_has "$ko" license '^GPL$' || miss+=" license"
+modinfo_has "$ko" parm '^store:' || miss+=" parm:store"
+modinfo_has "$ko" parm '^nvmem:' || miss+=" parm:nvmem"
+modinfo_has "$ko" import_ns '^EFIVAR$' || miss+=" import_ns:EFIVAR"
+for s in st_sample st_firmware_setup st_wait_resource st_resume_recal; do
+	k=$out/build/stock-6.12/samples/$s.ko
+	modinfo_has "$k" import_ns '^SCHEDULED_TASK$' || miss+=" $s:import_ns"
+	modinfo_has "$k" description . || miss+=" $s:description"
+	modinfo_has "$k" license '^GPL$' || miss+=" $s:license"
+done
+if [ -z "$miss" ]; then
+	result $g PASS "modinfo-fields"
+else
+	result $g FAIL "modinfo-fields" "missing:$miss"
+fi
+grep -q '^FAIL' "$out/results/$g" && exit 1
+exit 0

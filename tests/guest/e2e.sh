@@ -30,9 +30,21 @@ check "insmod scheduled_task" insmod /lib/st/scheduled_task.ko
 check "class directory exists" test -d $C
 
 # ---- Phase 1: every combination, all succeed -----------------------------
+TR=/sys/kernel/tracing
+check "enable the scheduled_task trace events" \
+	sh -c "echo 1 >$TR/events/scheduled_task/enable"
 check "insmod st_sample (12 tasks)" load_sample
 eq "12 task directories" 12 "$(ls $C | grep -c "^$D:")"
 wait_for 100 settled
+traced() { grep -qE "$1" $TR/trace; }
+check "trace: scheduled_task_run with the previous state" \
+	traced "scheduled_task_run: task=$D:resume-imm-np previous_state=OFF\$"
+check "trace: scheduled_task_done with result and duration" \
+	traced "scheduled_task_done: task=$D:probe-def-np result=success duration_ns=[0-9]+\$"
+check "trace: scheduled_task_store read and write on efivar" sh -c \
+	"grep -q 'scheduled_task_store: task=$D:probe-imm-p backend=efivar op=read error=0' $TR/trace &&
+	 grep -q 'scheduled_task_store: task=$D:probe-imm-p backend=efivar op=write error=0' $TR/trace"
+echo 0 >$TR/events/scheduled_task/enable
 for t in probe resume demand; do
 	for m in imm def; do
 		for p in np p; do

@@ -57,3 +57,7 @@ build-matrix:
 
 demo:
 	scripts/demo.sh
+
+# Cost over raw workqueue primitives, measured in one boot of Debian's 6.12.
+bench:
+	scripts/bench.sh

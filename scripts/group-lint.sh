@@ -68,3 +68,26 @@ PY
 		result $g PASS "rst $f"
 	fi
 done
+
+# Documentation/ABI: the kernel's own validator, and one entry per sysfs
+# attribute and module parameter the code defines.
+w=$(perl "$src/scripts/get_abi.pl" validate --dir Documentation/ABI 2>&1)
+if [ -n "$w" ]; then
+	result $g FAIL "ABI files valid (get_abi.pl)" "$(echo "$w" | head -n 1)"
+else
+	result $g PASS "ABI files valid (get_abi.pl)"
+fi
+undoc=
+for a in $(sed -n 's/^static DEVICE_ATTR_R[OW]*(\([a-z_]*\));/\1/p' scheduled_task_sysfs.c); do
+	grep -q "^What:.*/scheduled_task/<client-device>:<task>/$a\$" \
+		Documentation/ABI/testing/sysfs-class-scheduled_task || undoc+=" $a"
+done
+for p in $(sed -n 's/^module_param_cb(\([a-z_]*\),.*/\1/p' scheduled_task_store.c); do
+	grep -q "^What:.*/sys/module/scheduled_task/parameters/$p\$" \
+		Documentation/ABI/testing/sysfs-module-scheduled_task || undoc+=" param:$p"
+done
+if [ -n "$undoc" ]; then
+	result $g FAIL "ABI entry for every attribute and parameter" "missing:$undoc"
+else
+	result $g PASS "ABI entry for every attribute and parameter"
+fi

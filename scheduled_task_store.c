@@ -65,28 +65,28 @@ static int st_parse_choice(const char *val)
 static int st_parse_region(const char *val, char *name, unsigned int *offset,
 			   unsigned int *size)
 {
-	char buf[ST_NAME_MAX + 24], *off, *sz;
+	char buf[ST_NAME_MAX + 24], *dev, *off, *sz;
 
 	if (strscpy(buf, val, sizeof(buf)) < 0)
 		goto bad;
-	strim(buf);
-	if (!*buf) {
+	dev = strim(buf);
+	if (!*dev) {
 		*name = '\0';
 		return 0;
 	}
-	sz = strrchr(buf, ':');
+	sz = strrchr(dev, ':');
 	if (!sz)
 		goto bad;
 	*sz++ = '\0';
-	off = strrchr(buf, ':');
-	if (!off || off == buf)
+	off = strrchr(dev, ':');
+	if (!off || off == dev)
 		goto bad;
 	*off++ = '\0';
-	if (strlen(buf) > ST_NAME_MAX || kstrtouint(off, 0, offset) ||
+	if (strlen(dev) > ST_NAME_MAX || kstrtouint(off, 0, offset) ||
 	    kstrtouint(sz, 0, size) || *size < ST_RECORD_SIZE ||
 	    *offset > UINT_MAX - *size)
 		goto bad;
-	strscpy(name, buf, ST_NAME_MAX + 1);
+	strscpy(name, dev, ST_NAME_MAX + 1);
 	return 0;
 bad:
 	pr_err("scheduled_task: nvmem=%s: expected <device>:<offset>:<size> with size >= %d\n",
@@ -239,6 +239,9 @@ static int st_store_try(struct scheduled_task *task,
 	if (err == -ENODEV)
 		scnprintf(why + strlen(why), len - strlen(why), "%s%s (%s)",
 			  *why ? ", " : "", ops->name, ops->unavailable);
+	else if (err == -EPROBE_DEFER)
+		dev_dbg(&task->dev, "store %s: not ready, deferring\n",
+			ops->name);
 	else if (err)
 		dev_err(&task->dev, "store %s: attach failed: %d\n",
 			ops->name, err);

@@ -32,7 +32,7 @@
 
 struct st_cell {
 	struct nvmem_cell *cell;
-	size_t len;
+	size_t len;		/* 0 until a read has succeeded */
 };
 
 /* Read the whole cell; the caller kfree()s it. */
@@ -40,10 +40,13 @@ static void *st_cell_read_all(struct st_cell *c, size_t *len)
 {
 	void *buf = nvmem_cell_read(c->cell, len);
 
-	if (!IS_ERR(buf) && *len != c->len) {
+	if (IS_ERR(buf))
+		return buf;
+	if (*len < ST_RECORD_SIZE || (c->len && *len != c->len)) {
 		kfree(buf);
-		return ERR_PTR(-EIO);
+		return ERR_PTR(-EINVAL);
 	}
+	c->len = *len;
 	return buf;
 }
 
@@ -51,6 +54,7 @@ static int st_cell_attach(struct scheduled_task *task)
 {
 	char id[ST_NAME_MAX + 16];
 	struct st_cell *c;
+	size_t len;
 	void *buf;
 	int err;
 
@@ -67,19 +71,23 @@ static int st_cell_attach(struct scheduled_task *task)
 			return -ENODEV;
 		return err;
 	}
-	buf = nvmem_cell_read(c->cell, &c->len);
-	err = PTR_ERR_OR_ZERO(buf);
-	if (!err && c->len < ST_RECORD_SIZE) {
-		dev_err(&task->dev, "nvmem cell %s has %zu bytes, needs %d\n",
-			id, c->len, ST_RECORD_SIZE);
-		err = -EINVAL;
-	}
-	if (!IS_ERR(buf))
+	/*
+	 * A cell too small for a record is a configuration error: fail
+	 * create.  A cell that cannot be read now is a store error, found
+	 * again by the first read: create succeeds so that an administrator
+	 * can repair it through times_run.
+	 */
+	buf = nvmem_cell_read(c->cell, &len);
+	if (!IS_ERR(buf)) {
 		kfree(buf);
-	if (err) {
-		nvmem_cell_put(c->cell);
-		kfree(c);
-		return err;
+		if (len < ST_RECORD_SIZE) {
+			dev_err(&task->dev, "nvmem cell %s has %zu bytes, needs %d\n",
+				id, len, ST_RECORD_SIZE);
+			nvmem_cell_put(c->cell);
+			kfree(c);
+			return -EINVAL;
+		}
+		c->len = len;
 	}
 	task->store_priv = c;
 	return 0;

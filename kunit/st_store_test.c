@@ -275,7 +275,10 @@ static void s01_parameters_reject_bad_input(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, name, "kept");
 	KUNIT_EXPECT_EQ(test, off, 16);
 	KUNIT_EXPECT_EQ(test, size, 64);
-	KUNIT_EXPECT_EQ(test, st_store_configure("efivar", "x:0:32"), 0);
+	/* What sysfs hands over: surrounding blanks and a newline. */
+	KUNIT_EXPECT_EQ(test, st_store_configure("efivar\n", " sp:0:32\n"), 0);
+	KUNIT_ASSERT_EQ(test, st_region_get(name, sizeof(name), &off, &size), 0);
+	KUNIT_EXPECT_STREQ(test, name, "sp");
 	KUNIT_EXPECT_EQ(test, st_store_configure("auto", ""), 0);
 	KUNIT_EXPECT_EQ(test, st_region_get(name, sizeof(name), &off, &size),
 			-ENOENT);
@@ -510,17 +513,27 @@ static void s07_read_error_refuses_to_run(struct kunit *test)
 	st_store_setup(test, "auto", "");
 	st_store_task(sc, "unreadable", "st-cell-a");
 	st_nv.read_err = -EIO;
-	/* Attach reads the cell too: the error reaches create. */
+	/* Created, so that it can be repaired; it does not run. */
 	client = st_store_bind(sc);
-	KUNIT_EXPECT_EQ(test, sc->create_err[0], -EIO);
+	task = sc->task[0];
+	KUNIT_ASSERT_NOT_NULL(test, task);
+	KUNIT_EXPECT_STREQ(test, st_store_name(task), "nvmem-cell");
+	KUNIT_EXPECT_STREQ(test, st_state_name(task), "store-error");
 	KUNIT_EXPECT_EQ(test, st_calls(sc), 0);
+	KUNIT_EXPECT_EQ(test, scheduled_task_times_run_get(task, &n), -EIO);
+	KUNIT_EXPECT_EQ(test, scheduled_task_times_run_set(task, 0), -EIO);
+	KUNIT_EXPECT_STREQ(test, st_state_name(task), "store-error");
 
-	/* The cell goes bad after attach: the task waits for repair. */
+	/* The cell reads again: the administrator's write repairs it. */
 	st_nv.read_err = 0;
+	KUNIT_EXPECT_EQ(test, scheduled_task_times_run_set(task, 0), 0);
+	KUNIT_EXPECT_STRNEQ(test, st_state_name(task), "store-error");
 	st_reboot(test, client);
 	task = sc->task[0];
 	KUNIT_ASSERT_NOT_NULL(test, task);
 	KUNIT_EXPECT_EQ(test, st_calls(sc), 1);
+
+	/* It goes bad again: every error reaches the caller. */
 	st_nv.read_err = -EIO;
 	KUNIT_EXPECT_EQ(test, scheduled_task_times_run_get(task, &n), -EIO);
 	KUNIT_EXPECT_EQ(test, scheduled_task_times_run_set(task, 0), -EIO);

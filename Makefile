@@ -44,10 +44,12 @@ e2e:
 persist:
 	scripts/check.sh persist
 
-# The power-cut test at length: CUTS resets per kernel (default 100).
+# The power-cut tests at length: CUTS CMOS resets and KILLS QEMU kills on
+# the EFI variable store, per kernel.
 CUTS ?= 100
+KILLS ?= 20
 stress:
-	ST_CUTS=$(CUTS) scripts/check.sh persist
+	ST_CUTS=$(CUTS) ST_KILLS=$(KILLS) scripts/check.sh persist
 
 lint:
 	scripts/check.sh lint

@@ -8,6 +8,9 @@
 #   cmos      three warm reboots in one QEMU run, nvmem=cmos_nvram0:82:32
 #   powercut  ST_CUTS (default 12) resets at random moments while the
 #             record is being written, on the CMOS region
+#   efikill   ST_KILLS (default 4) SIGKILLs of QEMU while the record is
+#             being written to its EFI variable, each followed by a new
+#             QEMU run on the same variable store
 # and prints how many reboots and power cuts it made.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -16,6 +19,7 @@ out=$top/out
 g=persist
 : >"$out/results/$g"
 cuts=${ST_CUTS:-12}
+kills=${ST_KILLS:-4}
 reboots=0 powercuts=0 midwrite=0
 
 # run NAME CMD...: forward persist.py's PASS/FAIL lines, count its figures.
@@ -60,9 +64,13 @@ while read -r short kver; do
 	run "$short" cmos --kernel "$k" --initrd "$img" --log "$log-cmos.log"
 	run "$short" powercut --kernel "$k" --initrd "$img" \
 		--log "$log-powercut.log" --cuts "$cuts"
+	cp /usr/share/OVMF/OVMF_VARS_4M.fd "$out/persist-$short-vars.fd"
+	run "$short" efikill --kernel "$k" --initrd "$img" --log "$log-efikill.log" \
+		--vars "$out/persist-$short-vars.fd" --cuts "$kills"
 	echo "$short: persistence guests ran $(( $(date +%s) - start ))s"
 	for l in "$log"-efivar.log.1 "$log"-efivar.log.2 "$log"-efivar.log.3 \
-		 "$log"-cmos.log "$log"-powercut.log; do
+		 "$log"-cmos.log "$log"-powercut.log "$log"-efikill.log.*; do
+		case $l in *.mon) continue ;; esac
 		[ -e "$l" ] && log_clean $g "$short: guest-log-clean $(basename "$l")" "$l"
 	done
 done < <(stock_kernels)
@@ -72,11 +80,11 @@ done < <(stock_kernels)
 reboots=$(awk '/FIGURES efivar/ {split($4, a, "="); n += a[2] - 1}
 	/FIGURES cmos/ {split($4, a, "="); n += a[2] - 1} END {print n + 0}' \
 	"$out/logs/persist-figures")
-powercuts=$(awk '/FIGURES powercut cuts=/ {split($4, a, "="); n += a[2]} END {print n + 0}' \
+powercuts=$(awk '/FIGURES (powercut|efikill) cuts=/ {split($4, a, "="); n += a[2]} END {print n + 0}' \
 	"$out/logs/persist-figures")
 midwrite=$(awk '/FIGURES powercut cuts=/ {split($6, a, "="); n += a[2]} END {print n + 0}' \
 	"$out/logs/persist-figures")
-echo "persist: $reboots reboots, $powercuts power cuts ($midwrite landed mid-write)" |
+echo "persist: $reboots reboots, $powercuts power cuts ($midwrite of the CMOS ones landed mid-write)" |
 	tee "$out/results/$g.figures"
 grep -q '^FAIL' "$out/results/$g" && exit 1
 exit 0

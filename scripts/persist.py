@@ -5,6 +5,7 @@
   persist.py efivar   --kernel K --initrd I --log L --vars V
   persist.py cmos     --kernel K --initrd I --log L
   persist.py powercut --kernel K --initrd I --log L --cuts N [--seed S]
+  persist.py efikill  --kernel K --initrd I --log L --vars V --cuts N
 
 efivar: three QEMU runs under OVMF on one variable store (power off and
 on again).  cmos: three boots in one QEMU run (warm reboot, CMOS kept).
@@ -17,6 +18,9 @@ random moment, N times.  After each cut the record must read 0 or 1 and
 never be corrupt, the task must be completed after the boot, and if the
 guest had reported a completed write of 1 before the cut, the task must
 not run again.
+
+efikill: the same on the efivar store, where a power cut is killing QEMU
+(SIGKILL) and starting it again on the same variable store.
 
 Prints "PASS name" / "FAIL name: why" lines, then a "FIGURES ..." line.
 """
@@ -107,17 +111,31 @@ def efivar(args):
 class Guest:
     """One QEMU run with a monitor, rebooting in place."""
 
-    def __init__(self, args, append):
-        self.sock = args.log + ".mon"
-        self.log = args.log
+    def __init__(self, args, append, log=None, vars_file=None):
+        self.log = log or args.log
+        self.sock = self.log + ".mon"
         # A log left by an earlier run must not answer wait() before
         # qemu.sh truncates it.
         for stale in (self.sock, self.log):
             if os.path.exists(stale):
                 os.unlink(stale)
-        self.proc = subprocess.Popen(qemu(args, args.log, "qboot",
-                                          ["--reboot", "--monitor", self.sock,
-                                           "--append", append]))
+        extra = ["--reboot", "--monitor", self.sock, "--append", append]
+        firmware = "qboot"
+        if vars_file:
+            firmware = "ovmf"
+            extra += ["--vars", vars_file]
+        # Its own process group, so that kill() takes QEMU down at once.
+        self.proc = subprocess.Popen(qemu(args, self.log, firmware, extra),
+                                     start_new_session=True)
+
+    def kill(self):
+        """Pull the plug: SIGKILL, no shutdown of any kind."""
+        # The whole session: timeout(1) puts QEMU in a process group of
+        # its own.
+        subprocess.call(["pkill", "-KILL", "-s", str(self.proc.pid)])
+        self.proc.wait()
+        if os.path.exists(self.sock):
+            os.unlink(self.sock)
 
     def text(self):
         return read_log(self.log)
@@ -222,6 +240,29 @@ def decode(raw_hex):
 MARK = re.compile(r"ST-PC (w0|w0-done|w1|w1-done|bind|done) (\d+)")
 
 
+
+def after_cut(prev, rep):
+    """What is wrong with boot report REP, given the log PREV of the boot
+    the power was cut in."""
+    marks = MARK.findall(prev)
+    last = marks[-1][0] if marks else "boot"
+    # What the previous boot had made durable when the power went.
+    if last in ("done", "w1-done", "boot"):
+        must_run = "0"
+    elif last == "w0-done":
+        must_run = "1"
+    else:
+        must_run = None
+    problems = []
+    if rep["state"] != "completed":
+        problems.append(f"state {rep['state']}")
+    if rep["times_run"] != "1":
+        problems.append(f"times_run {rep['times_run']}")
+    if must_run is not None and rep["ran"] != must_run:
+        problems.append(f"ran={rep['ran']} after '{last}' (expected {must_run})")
+    return problems
+
+
 def powercut(args):
     rnd = random.Random(args.seed)
     g = Guest(args, "st.persist=powercut st.margs=nvmem=cmos_nvram0:82:32")
@@ -263,22 +304,7 @@ def powercut(args):
         state, torn = decode(raw.group(1))
         if torn:
             mid_write += 1
-        marks = MARK.findall(prev)
-        last = marks[-1][0] if marks else "boot"
-        # What the previous boot had made durable when the power went.
-        if last in ("done", "w1-done", "boot"):
-            must_run = "0"
-        elif last == "w0-done":
-            must_run = "1"
-        else:
-            must_run = None
-        problems = []
-        if rep["state"] != "completed":
-            problems.append(f"state {rep['state']}")
-        if rep["times_run"] != "1":
-            problems.append(f"times_run {rep['times_run']}")
-        if must_run is not None and rep["ran"] != must_run:
-            problems.append(f"ran={rep['ran']} after '{last}' (expected {must_run})")
+        problems = after_cut(prev, rep)
         if problems:
             failures += 1
             result(False, f"powercut: cut {n}", "; ".join(problems) +
@@ -290,9 +316,38 @@ def powercut(args):
     return boots_seen
 
 
+def efikill(args):
+    """Power cuts on the efivar store: kill QEMU while the guest writes its
+    variable, start it again on the same variable store."""
+    rnd = random.Random(args.seed)
+    logs = []
+    for run in range(args.cuts + 1):
+        log = f"{args.log}.{run + 1}"
+        logs.append(log)
+        g = Guest(args, "st.persist=powercut", log=log, vars_file=args.vars)
+        ready = g.wait(r"ST-PC-READY", 1, 180)
+        if ready and run < args.cuts:
+            time.sleep(rnd.uniform(0.05, 2.5))
+        g.kill()
+        if not ready:
+            result(False, f"efivar kill: run {run + 1} reached its loop", f"see {log}")
+            return run
+    failures = 0
+    for n in range(1, len(logs)):
+        rep = reports(read_log(logs[n]))
+        problems = after_cut(read_log(logs[n - 1]), rep[0]) if rep else ["no boot report"]
+        if problems:
+            failures += 1
+            result(False, f"efivar kill: cut {n}", "; ".join(problems) + f"; see {logs[n]}")
+    result(failures == 0, f"efivar kill: {args.cuts} kills of QEMU, the variable "
+           "always reads 0 or 1, no second run after a completed write")
+    print(f"FIGURES efikill cuts={args.cuts} runs={len(logs)}")
+    return len(logs)
+
+
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("test", choices=("efivar", "cmos", "powercut"))
+    p.add_argument("test", choices=("efivar", "cmos", "powercut", "efikill"))
     p.add_argument("--kernel", required=True)
     p.add_argument("--initrd", required=True)
     p.add_argument("--log", required=True)
@@ -301,7 +356,8 @@ def main():
     p.add_argument("--seed", type=int, default=None)
     p.add_argument("--timeout", type=int, default=900)
     args = p.parse_args()
-    boots = {"efivar": efivar, "cmos": cmos, "powercut": powercut}[args.test](args)
+    boots = {"efivar": efivar, "cmos": cmos, "powercut": powercut,
+             "efikill": efikill}[args.test](args)
     print(f"FIGURES {args.test} boots={boots}")
     return 0 if all(results) else 1
 

@@ -115,6 +115,19 @@ static inline struct scheduled_task *st_from_dev(struct device *dev)
 }
 
 /**
+ * struct st_area_io - access to a backend that keeps one record per task
+ * @load: read the task's %ST_RECORD_SIZE bytes; an absent record reads as
+ *	zeroes.
+ * @save: write @len bytes at @off of @area (the whole new area is given,
+ *	for backends that can only write it whole); @ctx is the task.
+ */
+struct st_area_io {
+	int (*load)(struct scheduled_task *task, u8 *area);
+	int (*save)(void *ctx, const u8 *area, unsigned int off,
+		    unsigned int len);
+};
+
+/**
  * struct st_store_ops - a persistence backend
  * @name: what the sysfs ``store`` attribute shows.
  * @unavailable: why @attach may return -ENODEV, for the log.
@@ -124,6 +137,8 @@ static inline struct scheduled_task *st_from_dev(struct device *dev)
  * @detach: undo @attach.  Optional.
  * @read: read the run count; an absent record reads as 0.
  * @write: write the run count; on return the value is durable.
+ * @area: instead of @read and @write, for a backend that keeps one
+ *	record per task: the record format is then applied for it.
  *
  * All called in process context with @task->store_lock held.
  */
@@ -134,6 +149,7 @@ struct st_store_ops {
 	void (*detach)(struct scheduled_task *task);
 	int (*read)(struct scheduled_task *task, u32 *times_run);
 	int (*write)(struct scheduled_task *task, u32 times_run);
+	const struct st_area_io *area;
 };
 
 /* Persistent records: two copies of 16 bytes (scheduled_task_record.c). */
@@ -158,19 +174,6 @@ struct st_record {
 	int newest;
 	u16 generation;
 	u32 times_run;
-};
-
-/**
- * struct st_area_io - access to a backend that keeps one record per task
- * @load: read the task's %ST_RECORD_SIZE bytes; an absent record reads as
- *	zeroes.
- * @save: write @len bytes at @off of @area (the whole new area is given,
- *	for backends that can only write it whole); @ctx is the task.
- */
-struct st_area_io {
-	int (*load)(struct scheduled_task *task, u8 *area);
-	int (*save)(void *ctx, const u8 *area, unsigned int off,
-		    unsigned int len);
 };
 
 /* scheduled_task_record.c */

@@ -196,6 +196,17 @@ int st_record_result(struct scheduled_task *task, const struct st_record *rec,
 	}
 }
 
+/* Load and decode a single-record backend's area. */
+static int st_area_load(struct scheduled_task *task, const struct st_area_io *io,
+			u8 *area, struct st_record *rec)
+{
+	int err = io->load(task, area);
+
+	if (!err)
+		st_record_decode(area, task->key_hash, rec);
+	return err;
+}
+
 /**
  * st_area_read() - read the run count from a single-record backend
  * @task: the task.
@@ -211,11 +222,8 @@ int st_area_read(struct scheduled_task *task, const struct st_area_io *io,
 	struct st_record rec;
 	int err;
 
-	err = io->load(task, area);
-	if (err)
-		return err;
-	st_record_decode(area, task->key_hash, &rec);
-	return st_record_result(task, &rec, times_run);
+	err = st_area_load(task, io, area, &rec);
+	return err ?: st_record_result(task, &rec, times_run);
 }
 
 /**
@@ -236,10 +244,9 @@ int st_area_write(struct scheduled_task *task, const struct st_area_io *io,
 	struct st_record rec;
 	int err;
 
-	err = io->load(task, area);
+	err = st_area_load(task, io, area, &rec);
 	if (err)
 		return err;
-	st_record_decode(area, task->key_hash, &rec);
 	if (rec.state == ST_RECORD_FOREIGN)
 		return st_record_result(task, &rec, &times_run);
 	return st_record_commit(task, area, &rec, times_run, io->save, task);

@@ -304,7 +304,10 @@ int st_store_read(struct scheduled_task *task, u32 *times_run)
 	int err;
 
 	lockdep_assert_held(&task->store_lock);
-	err = task->store->read(task, times_run);
+	if (task->store->area)
+		err = st_area_read(task, task->store->area, times_run);
+	else
+		err = task->store->read(task, times_run);
 	trace_scheduled_task_store(task, task->store->name, "read", err);
 	return err;
 }
@@ -315,7 +318,10 @@ int st_store_write(struct scheduled_task *task, u32 times_run)
 	int err;
 
 	lockdep_assert_held(&task->store_lock);
-	err = task->store->write(task, times_run);
+	if (task->store->area)
+		err = st_area_write(task, task->store->area, times_run);
+	else
+		err = task->store->write(task, times_run);
 	trace_scheduled_task_store(task, task->store->name, "write", err);
 	return err;
 }

@@ -130,21 +130,10 @@ static const struct st_area_io st_efivar_io = {
 	.save = st_efivar_save,
 };
 
-static int st_efivar_read(struct scheduled_task *task, u32 *times_run)
-{
-	return st_area_read(task, &st_efivar_io, times_run);
-}
-
-static int st_efivar_write(struct scheduled_task *task, u32 times_run)
-{
-	return st_area_write(task, &st_efivar_io, times_run);
-}
-
 const struct st_store_ops st_efivar_ops = {
 	.name = "efivar",
 	.unavailable = "no EFI runtime variable services",
 	.attach = st_efivar_attach,
 	.detach = st_efivar_detach,
-	.read = st_efivar_read,
-	.write = st_efivar_write,
+	.area = &st_efivar_io,
 };

@@ -141,23 +141,12 @@ static const struct st_area_io st_cell_io = {
 	.save = st_cell_save,
 };
 
-static int st_cell_read(struct scheduled_task *task, u32 *times_run)
-{
-	return st_area_read(task, &st_cell_io, times_run);
-}
-
-static int st_cell_write(struct scheduled_task *task, u32 times_run)
-{
-	return st_area_write(task, &st_cell_io, times_run);
-}
-
 const struct st_store_ops st_cell_ops = {
 	.name = "nvmem-cell",
 	.unavailable = "no cell scheduled-task-<task> on the device",
 	.attach = st_cell_attach,
 	.detach = st_cell_detach,
-	.read = st_cell_read,
-	.write = st_cell_write,
+	.area = &st_cell_io,
 };
 
 /* ---- nvmem region -------------------------------------------------- */

@@ -77,20 +77,9 @@ static const struct st_area_io st_ram_io = {
 	.save = st_ram_save,
 };
 
-static int st_ram_read(struct scheduled_task *task, u32 *times_run)
-{
-	return st_area_read(task, &st_ram_io, times_run);
-}
-
-static int st_ram_write(struct scheduled_task *task, u32 times_run)
-{
-	return st_area_write(task, &st_ram_io, times_run);
-}
-
 const struct st_store_ops st_ram_ops = {
 	.name = "ram",
-	.read = st_ram_read,
-	.write = st_ram_write,
+	.area = &st_ram_io,
 };
 
 /* Module unload: the records go with the module. */

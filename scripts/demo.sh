@@ -35,7 +35,8 @@ scripts/initramfs.sh "$img" tests/guest/demo.sh \
 	"$b/samples/st_firmware_setup.ko:lib/st/st_firmware_setup.ko" \
 	"$b/samples/st_wait_resource.ko:lib/st/st_wait_resource.ko" \
 	"$b/samples/st_resume_recal.ko:lib/st/st_resume_recal.ko" \
-	"$out/demo-efivarfs.ko:lib/st/efivarfs.ko"
+	"$out/demo-efivarfs.ko:lib/st/efivarfs.ko" \
+	"tests/guest/lib.sh:lib/st/lib.sh"
 vars=$out/demo-vars.fd
 cp /usr/share/OVMF/OVMF_VARS_4M.fd "$vars"
 echo

@@ -7,28 +7,19 @@
 # "DEMO-FAIL <what> (<why>)"; scripts/demo.sh shows them and gives the
 # verdict.  Every value shown is read from the guest.
 
+. /lib/st/lib.sh	# wait_for
+
 C=/sys/class/scheduled_task
 P=/sys/devices/platform
 boot=$(tr ' ' '\n' </proc/cmdline | sed -n 's/^st\.demo=//p')
 
 say() { echo "DEMO| $*"; }
-ok() { echo "DEMO-OK $*"; }
 expect() {	# expect WHAT EXPECTED ACTUAL
-	if [ "$2" = "$3" ]; then ok "$1"; else echo "DEMO-FAIL $1 (expected '$2', got '$3')"; fi
+	if [ "$2" = "$3" ]; then echo "DEMO-OK $1"; else echo "DEMO-FAIL $1 (expected '$2', got '$3')"; fi
 }
 attr() { cat "$C/$1/$2" 2>/dev/null; }
 # The kernel log lines of a driver, without the timestamp and device prefix.
 lines() { dmesg | sed -n "s/^\[[^]]*\] $1 $1: /    /p"; }
-wait_for() {	# wait_for TENTHS COMMAND...
-	n=$1
-	shift
-	while [ "$n" -gt 0 ]; do
-		"$@" && return 0
-		sleep 0.1
-		n=$((n - 1))
-	done
-	return 1
-}
 state_is() { [ "$(attr "$1" state)" = "$2" ]; }
 rpm_is() { [ "$(cat $P/st_resume_recal/power/runtime_status)" = "$1" ]; }
 table() {

@@ -276,8 +276,8 @@ int st_store_attach(struct scheduled_task *task)
 	if (c != ST_STORE_AUTO) {
 		err = st_store_try(task, st_forced[c], why, sizeof(why));
 		if (err == -ENODEV)
-			dev_err(&task->dev, "no persistent store: store=%s is not available here\n",
-				st_store_choices[c]);
+			dev_err(&task->dev, "no persistent store: store=%s is not available here: %s\n",
+				st_store_choices[c], why);
 		return err;
 	}
 	for (i = 0; i < ARRAY_SIZE(st_auto); i++) {

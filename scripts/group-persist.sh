@@ -84,7 +84,9 @@ powercuts=$(awk '/FIGURES (powercut|efikill) cuts=/ {split($4, a, "="); n += a[2
 	"$out/logs/persist-figures")
 midwrite=$(awk '/FIGURES powercut cuts=/ {split($6, a, "="); n += a[2]} END {print n + 0}' \
 	"$out/logs/persist-figures")
-echo "persist: $reboots reboots, $powercuts power cuts ($midwrite of the CMOS ones landed mid-write)" |
+hung=$(awk '/FIGURES powercut cuts=/ {split($7, a, "="); n += a[2]} END {print n + 0}' \
+	"$out/logs/persist-figures")
+echo "persist: $reboots reboots, $powercuts power cuts ($midwrite of the CMOS ones landed mid-write; $hung boot(s) hung in early kernel start and were reset again)" |
 	tee "$out/results/$g.figures"
 grep -q '^FAIL' "$out/results/$g" && exit 1
 exit 0

@@ -108,70 +108,74 @@ static u64 st_call_st(unsigned int n)
 	return ktime_to_ns(ktime_sub(ktime_get(), t));
 }
 
-static u64 st_deferred_raw(unsigned int n)
+/* n times: start one run with @kick, wait until it has happened. */
+static u64 st_round_trips(unsigned int n, void (*kick)(void *arg), void *arg)
 {
-	struct work_struct work;
-	unsigned int i;
-	ktime_t t;
-
-	INIT_WORK_ONSTACK(&work, st_bench_work);
-	t = ktime_get();
-	for (i = 0; i < n; i++) {
-		reinit_completion(&st_bench_done);
-		queue_work(st_bench_wq, &work);
-		wait_for_completion(&st_bench_done);
-	}
-	t = ktime_sub(ktime_get(), t);
-	flush_work(&work);
-	destroy_work_on_stack(&work);
-	return ktime_to_ns(t);
-}
-
-static u64 st_deferred_st(unsigned int n)
-{
-	unsigned int i;
 	ktime_t t = ktime_get();
+	unsigned int i;
 
 	for (i = 0; i < n; i++) {
 		reinit_completion(&st_bench_done);
-		scheduled_task_execute_now_deferred_ex(st_bench_demand);
+		kick(arg);
 		wait_for_completion(&st_bench_done);
 	}
 	return ktime_to_ns(ktime_sub(ktime_get(), t));
 }
 
+static void st_kick_work(void *work)
+{
+	queue_work(st_bench_wq, work);
+}
+
+static void st_kick_delayed_work(void *dwork)
+{
+	queue_delayed_work(st_bench_wq, dwork, 0);
+}
+
+static void st_kick_ex(void *task)
+{
+	scheduled_task_execute_now_deferred_ex(task);
+}
+
+static void st_kick_restart(void *task)
+{
+	scheduled_task_restart(task);
+}
+
+static u64 st_deferred_raw(unsigned int n)
+{
+	struct work_struct work;
+	u64 ns;
+
+	INIT_WORK_ONSTACK(&work, st_bench_work);
+	ns = st_round_trips(n, st_kick_work, &work);
+	flush_work(&work);
+	destroy_work_on_stack(&work);
+	return ns;
+}
+
+static u64 st_deferred_st(unsigned int n)
+{
+	return st_round_trips(n, st_kick_ex, st_bench_demand);
+}
+
 static u64 st_delayed_raw(unsigned int n)
 {
 	struct delayed_work dw;
-	unsigned int i;
-	ktime_t t;
+	u64 ns;
 
 	INIT_DELAYED_WORK_ONSTACK(&dw, st_bench_work);
-	t = ktime_get();
-	for (i = 0; i < n; i++) {
-		reinit_completion(&st_bench_done);
-		queue_delayed_work(st_bench_wq, &dw, 0);
-		wait_for_completion(&st_bench_done);
-	}
-	t = ktime_sub(ktime_get(), t);
+	ns = st_round_trips(n, st_kick_delayed_work, &dw);
 	flush_delayed_work(&dw);
 	destroy_delayed_work_on_stack(&dw);
-	return ktime_to_ns(t);
+	return ns;
 }
 
 static struct scheduled_task *st_bench_probe_def;
 
 static u64 st_delayed_st(unsigned int n)
 {
-	unsigned int i;
-	ktime_t t = ktime_get();
-
-	for (i = 0; i < n; i++) {
-		reinit_completion(&st_bench_done);
-		scheduled_task_restart(st_bench_probe_def);
-		wait_for_completion(&st_bench_done);
-	}
-	return ktime_to_ns(ktime_sub(ktime_get(), t));
+	return st_round_trips(n, st_kick_restart, st_bench_probe_def);
 }
 
 static u64 st_lifetime_raw(unsigned int n)

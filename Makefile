@@ -11,6 +11,9 @@ PWD := $(shell pwd)
 # make check SUITE=<glob> runs only the matching KUnit suites.
 SUITE ?=
 export SUITE
+# SEED=<n> replays the random moments of a run that printed that seed.
+SEED ?=
+export ST_SEED = $(SEED)
 
 .PHONY: all modules clean install check kunit e2e persist stress lint \
 	build-matrix demo bench

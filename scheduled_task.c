@@ -583,9 +583,9 @@ scheduled_task_create(struct device *dev,
 }
 EXPORT_SYMBOL_NS_GPL(scheduled_task_create, SCHEDULED_TASK);
 
-static void st_devm_destroy(void *task)
+static void st_devm_destroy(struct device *dev, void *res)
 {
-	scheduled_task_destroy(task);
+	scheduled_task_destroy(*(struct scheduled_task **)res);
 }
 
 /**
@@ -601,15 +601,23 @@ struct scheduled_task *
 devm_scheduled_task_create(struct device *dev,
 			   const struct scheduled_task_config *cfg)
 {
+	struct scheduled_task **res;
 	struct scheduled_task *task;
-	int err;
 
+	/*
+	 * The devres first: once create returns, an immediate task has run,
+	 * and failing after that would make the caller's retry run it again.
+	 */
+	res = devres_alloc(st_devm_destroy, sizeof(*res), GFP_KERNEL);
+	if (!res)
+		return ERR_PTR(-ENOMEM);
 	task = scheduled_task_create(dev, cfg);
-	if (IS_ERR(task))
+	if (IS_ERR(task)) {
+		devres_free(res);
 		return task;
-	err = devm_add_action_or_reset(dev, st_devm_destroy, task);
-	if (err)
-		return ERR_PTR(err);
+	}
+	*res = task;
+	devres_add(dev, res);
 	return task;
 }
 EXPORT_SYMBOL_NS_GPL(devm_scheduled_task_create, SCHEDULED_TASK);

@@ -30,32 +30,41 @@
 
 /* ---- nvmem-cell ---------------------------------------------------- */
 
+/*
+ * The cell's bytes as last read.  A record update is two saves, and the
+ * cell is written whole: each save patches the shadow and writes it back,
+ * so nothing is allocated (nothing can fail for want of memory) between
+ * the first save and the second.
+ */
 struct st_cell {
 	struct nvmem_cell *cell;
-	size_t len;		/* 0 until a read has succeeded */
+	u8 *shadow;		/* NULL until a read has succeeded */
+	size_t len;
 };
 
-/* Read the whole cell; the caller kfree()s it. */
-static void *st_cell_read_all(struct st_cell *c, size_t *len)
+/* Read the whole cell into the shadow. */
+static int st_cell_read_all(struct st_cell *c)
 {
-	void *buf = nvmem_cell_read(c->cell, len);
+	size_t len;
+	void *buf;
 
+	buf = nvmem_cell_read(c->cell, &len);
 	if (IS_ERR(buf))
-		return buf;
-	if (*len < ST_RECORD_SIZE || (c->len && *len != c->len)) {
+		return PTR_ERR(buf);
+	if (len < ST_RECORD_SIZE || (c->shadow && len != c->len)) {
 		kfree(buf);
-		return ERR_PTR(-EINVAL);
+		return -EINVAL;
 	}
-	c->len = *len;
-	return buf;
+	kfree(c->shadow);
+	c->shadow = buf;
+	c->len = len;
+	return 0;
 }
 
 static int st_cell_attach(struct scheduled_task *task)
 {
 	char id[ST_NAME_MAX + 16];
 	struct st_cell *c;
-	size_t len;
-	void *buf;
 	int err;
 
 	snprintf(id, sizeof(id), "scheduled-task-%s", task->name);
@@ -77,17 +86,13 @@ static int st_cell_attach(struct scheduled_task *task)
 	 * again by the first read: create succeeds so that an administrator
 	 * can repair it through times_run.
 	 */
-	buf = nvmem_cell_read(c->cell, &len);
-	if (!IS_ERR(buf)) {
-		kfree(buf);
-		if (len < ST_RECORD_SIZE) {
-			dev_err(&task->dev, "nvmem cell %s has %zu bytes, needs %d\n",
-				id, len, ST_RECORD_SIZE);
-			nvmem_cell_put(c->cell);
-			kfree(c);
-			return -EINVAL;
-		}
-		c->len = len;
+	err = st_cell_read_all(c);
+	if (err == -EINVAL) {
+		dev_err(&task->dev, "nvmem cell %s is smaller than %d bytes\n",
+			id, ST_RECORD_SIZE);
+		nvmem_cell_put(c->cell);
+		kfree(c);
+		return err;
 	}
 	task->store_priv = c;
 	return 0;
@@ -98,42 +103,36 @@ static void st_cell_detach(struct scheduled_task *task)
 	struct st_cell *c = task->store_priv;
 
 	nvmem_cell_put(c->cell);
+	kfree(c->shadow);
 	kfree(c);
 	task->store_priv = NULL;
 }
 
 static int st_cell_load(struct scheduled_task *task, u8 *area)
 {
-	size_t len;
-	void *buf;
+	struct st_cell *c = task->store_priv;
+	int err;
 
-	buf = st_cell_read_all(task->store_priv, &len);
-	if (IS_ERR(buf))
-		return PTR_ERR(buf);
-	memcpy(area, buf, ST_RECORD_SIZE);
-	kfree(buf);
+	err = st_cell_read_all(c);
+	if (err)
+		return err;
+	memcpy(area, c->shadow, ST_RECORD_SIZE);
 	return 0;
 }
 
-/* A cell is written whole: unchanged bytes are written back unchanged. */
+/* Unchanged bytes of the cell are written back as they were read. */
 static int st_cell_save(void *ctx, const u8 *area, unsigned int off,
 			unsigned int len)
 {
 	struct scheduled_task *task = ctx;
 	struct st_cell *c = task->store_priv;
-	size_t n;
-	u8 *buf;
 	int ret;
 
-	buf = st_cell_read_all(c, &n);
-	if (IS_ERR(buf))
-		return PTR_ERR(buf);
-	memcpy(buf + off, area + off, len);
-	ret = nvmem_cell_write(c->cell, buf, n);
-	kfree(buf);
+	memcpy(c->shadow + off, area + off, len);
+	ret = nvmem_cell_write(c->cell, c->shadow, c->len);
 	if (ret < 0)
 		return ret;
-	return ret == n ? 0 : -EIO;
+	return ret == c->len ? 0 : -EIO;
 }
 
 static const struct st_area_io st_cell_io = {

@@ -729,6 +729,244 @@ static void s10_cmos_region(struct kunit *test)
 	nvmem_device_put(cmos);
 }
 
+/* ---- allocation failures ---------------------------------------------- */
+
+/*
+ * Every allocation an operation makes, failed one at a time: the n-th
+ * allocation of this thread fails through fail_nth (failslab), for n = 1,
+ * 2, ... until the operation makes fewer than n.  The guest sets failslab's
+ * ignore-gfp-wait to N, so GFP_KERNEL allocations fail too.  A failed
+ * operation must return -ENOMEM and change nothing: no callback ran, no
+ * record byte changed, no class device is left behind, the task keeps its
+ * state and count.  An operation that absorbs the failure must still
+ * leave a consistent task.  kmemleak, scanning after the suite, sees a
+ * leak on any of these paths.
+ */
+enum st_fault_op {
+	ST_FAULT_CREATE,	/* devm_scheduled_task_create() */
+	ST_FAULT_SET,		/* times_run_set(0) on a completed task */
+	ST_FAULT_GET,		/* times_run_get() */
+	ST_FAULT_LEGACY,	/* execute_now_deferred() */
+	ST_FAULT_EX,		/* execute_now_deferred_ex() */
+};
+
+struct st_fault_param {
+	const char *desc;
+	enum st_fault_op op;
+	const char *store;	/* store= for the run */
+	const char *cell;	/* the task's cell, for store=nvmem-cell */
+	enum scheduled_task_persistence persistence;
+	enum scheduled_task_mode mode;
+	enum scheduled_task_when when;
+};
+
+static const struct st_fault_param st_fault_params[] = {
+	{ "create not-persistent immediate at probe", ST_FAULT_CREATE, "ram",
+	  NULL, NP, IMM, PROBE },
+	{ "create not-persistent deferred at probe", ST_FAULT_CREATE, "ram",
+	  NULL, NP, SCHEDULED_TASK_DEFERRED, PROBE },
+	{ "create not-persistent immediate at resume", ST_FAULT_CREATE, "ram",
+	  NULL, NP, IMM, SCHEDULED_TASK_AT_RESUME },
+	{ "create persistent on ram", ST_FAULT_CREATE, "ram", NULL,
+	  PERS, IMM, PROBE },
+	{ "create persistent on a cell", ST_FAULT_CREATE, "nvmem-cell",
+	  "st-cell-a", PERS, IMM, PROBE },
+	{ "create persistent in a region", ST_FAULT_CREATE, "nvmem", NULL,
+	  PERS, IMM, PROBE },
+	{ "times_run_set on a cell", ST_FAULT_SET, "nvmem-cell", "st-cell-a",
+	  PERS, IMM, PROBE },
+	{ "times_run_set in a region", ST_FAULT_SET, "nvmem", NULL,
+	  PERS, IMM, PROBE },
+	{ "times_run_set on ram", ST_FAULT_SET, "ram", NULL, PERS, IMM, PROBE },
+	{ "times_run_get on a cell", ST_FAULT_GET, "nvmem-cell", "st-cell-a",
+	  PERS, IMM, PROBE },
+	{ "times_run_get in a region", ST_FAULT_GET, "nvmem", NULL,
+	  PERS, IMM, PROBE },
+	{ "execute_now_deferred", ST_FAULT_LEGACY, "ram", NULL,
+	  NP, SCHEDULED_TASK_DEFERRED, SCHEDULED_TASK_ON_DEMAND },
+	{ "execute_now_deferred_ex", ST_FAULT_EX, "ram", NULL,
+	  NP, SCHEDULED_TASK_DEFERRED, SCHEDULED_TASK_ON_DEMAND },
+};
+
+static void st_fault_desc(const struct st_fault_param *p, char *desc)
+{
+	strscpy(desc, p->desc, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(st_fault, st_fault_params, st_fault_desc);
+
+/* What an operation must leave alone when it fails. */
+struct st_fault_snapshot {
+	u8 mem[ST_NV_SIZE];
+	int calls;
+	u32 times_run;
+	const char *state;
+};
+
+static void st_fault_snap(struct st_store_client *sc, struct scheduled_task *task,
+			  struct st_fault_snapshot *snap)
+{
+	memcpy(snap->mem, st_nv.mem, sizeof(snap->mem));
+	snap->calls = st_calls(sc);
+	snap->times_run = task ? task->times_run : 0;
+	snap->state = task ? st_state_name(task) : NULL;
+}
+
+static void st_fault_unchanged(struct kunit *test, struct st_store_client *sc,
+			       struct scheduled_task *task,
+			       const struct st_fault_snapshot *snap, int n)
+{
+	KUNIT_EXPECT_EQ_MSG(test, st_calls(sc), snap->calls,
+			    "allocation %d: the callback ran", n);
+	KUNIT_EXPECT_TRUE_MSG(test, !memcmp(st_nv.mem, snap->mem, sizeof(snap->mem)),
+			      "allocation %d: the store changed", n);
+	if (!task)
+		return;
+	KUNIT_EXPECT_EQ_MSG(test, task->times_run, snap->times_run,
+			    "allocation %d: times_run changed", n);
+	KUNIT_EXPECT_STREQ_MSG(test, st_state_name(task), snap->state,
+			       "allocation %d: the state changed", n);
+}
+
+/* The class device "<client>:<task>", if it exists. */
+static bool st_fault_published(struct device *client, const char *name)
+{
+	struct device *dev;
+	char full[64];
+
+	snprintf(full, sizeof(full), "%s:%s", dev_name(client), name);
+	dev = class_find_device_by_name(&st_class, full);
+	put_device(dev);
+	return dev;
+}
+
+/*
+ * One create with allocation @n failing.  Returns false once create made
+ * fewer than @n allocations (the loop is done).
+ */
+static bool st_fault_create(struct kunit *test, struct st_store_client *sc,
+			    struct st_client *client, int n)
+{
+	struct device *dev = st_client_dev(client);
+	struct st_fault_snapshot snap;
+	struct scheduled_task *task;
+	unsigned int left;
+
+	st_fault_snap(sc, NULL, &snap);
+	current->fail_nth = n;
+	task = devm_scheduled_task_create(dev, &sc->cfg[0]);
+	left = current->fail_nth;
+	current->fail_nth = 0;
+
+	if (IS_ERR(task)) {
+		KUNIT_EXPECT_EQ_MSG(test, PTR_ERR(task), -ENOMEM,
+				    "allocation %d failed", n);
+		KUNIT_EXPECT_FALSE_MSG(test, st_fault_published(dev, sc->cfg[0].name),
+				       "allocation %d: a class device is left", n);
+		st_fault_unchanged(test, sc, NULL, &snap, n);
+	} else {
+		/* Absorbed (a uevent, say): a task whose state is its own. */
+		KUNIT_EXPECT_TRUE_MSG(test, st_fault_published(dev, sc->cfg[0].name),
+				      "allocation %d: created but not in sysfs", n);
+		if (!left && !strcmp(st_state_name(task), "completed"))
+			KUNIT_EXPECT_EQ(test, st_get(test, task), 1);
+		/* The next round starts from a record that says "never ran". */
+		if (sc->cfg[0].persistence == PERS)
+			KUNIT_EXPECT_EQ(test, scheduled_task_times_run_set(task, 0), 0);
+	}
+	/* Unbind (devm destroys the task), rebind, a blank store. */
+	st_reboot(test, client);
+	memset(st_nv.mem, 0, sizeof(st_nv.mem));
+	return !left;
+}
+
+/* One operation on a live task with allocation @n failing. */
+static bool st_fault_call(struct kunit *test, struct st_store_client *sc,
+			  struct scheduled_task *task, enum st_fault_op op, int n)
+{
+	struct st_fault_snapshot snap;
+	unsigned int left;
+	u32 got = 0xdead;
+	int err;
+
+	st_fault_snap(sc, task, &snap);
+	current->fail_nth = n;
+	switch (op) {
+	case ST_FAULT_SET:
+		err = scheduled_task_times_run_set(task, 0);
+		break;
+	case ST_FAULT_GET:
+		err = scheduled_task_times_run_get(task, &got);
+		break;
+	case ST_FAULT_LEGACY:
+		err = scheduled_task_execute_now_deferred(task, &sc->rec->self);
+		break;
+	default:
+		err = scheduled_task_execute_now_deferred_ex(task);
+		break;
+	}
+	left = current->fail_nth;
+	current->fail_nth = 0;
+	st_flush(task);
+
+	if (err) {
+		KUNIT_EXPECT_EQ_MSG(test, err, -ENOMEM, "allocation %d failed", n);
+		st_fault_unchanged(test, sc, task, &snap, n);
+		if (op == ST_FAULT_GET)
+			KUNIT_EXPECT_EQ(test, got, 0xdead);
+	} else if (op == ST_FAULT_GET) {
+		KUNIT_EXPECT_EQ_MSG(test, got, 1, "allocation %d", n);
+	} else if (op == ST_FAULT_SET) {
+		/* Done: put the completed count back for the next round. */
+		KUNIT_EXPECT_EQ(test, st_get(test, task), 0);
+		KUNIT_EXPECT_EQ(test, scheduled_task_times_run_set(task, 1), 0);
+	}
+	return !left;
+}
+
+static void s11_allocation_failures_change_nothing(struct kunit *test)
+{
+	const struct st_fault_param *p = test->param_value;
+	struct st_store_client *sc = st_store_client(test);
+	struct st_client *client;
+	struct scheduled_task *task = NULL;
+	int n;
+
+	st_store_setup(test, p->store, ST_NV_NAME ":128:64");
+	/* The only kind of failure here is the injected one. */
+	current->fail_nth = 1;
+	kfree(kmalloc(8, GFP_KERNEL));
+	n = current->fail_nth;
+	current->fail_nth = 0;
+	if (n)
+		kunit_skip(test, "failslab cannot fail GFP_KERNEL allocations (ignore-gfp-wait)");
+
+	st_store_task(sc, "faulty", p->cell);
+	sc->cfg[0].persistence = p->persistence;
+	sc->cfg[0].mode = p->mode;
+	sc->cfg[0].when = p->when;
+	if (p->op != ST_FAULT_CREATE) {
+		client = st_store_bind(sc);
+		task = sc->task[0];
+		KUNIT_ASSERT_NOT_NULL(test, task);
+	} else {
+		/* The probe adds the cell lookup only; the test creates. */
+		sc->ntasks = 0;
+		client = st_store_bind(sc);
+	}
+
+	for (n = 1; n < 1000; n++) {
+		bool more = p->op == ST_FAULT_CREATE ?
+			st_fault_create(test, sc, client, n) :
+			st_fault_call(test, sc, task, p->op, n);
+		if (!more)
+			break;
+	}
+	KUNIT_EXPECT_LT(test, n, 1000);
+	/* The host adds these up: "<n> allocation points". */
+	kunit_info(test, "alloc-faults: %s: %d allocation points", p->desc, n - 1);
+}
+
 static struct kunit_case st_store_cases[] = {
 	KUNIT_CASE(s01_parameters_reject_bad_input),
 	KUNIT_CASE(s02_auto_tries_cell_then_region_then_efivar),
@@ -744,6 +982,8 @@ static struct kunit_case st_store_cases[] = {
 	KUNIT_CASE(s09_one_damaged_copy_loses_nothing),
 	KUNIT_CASE(s09_both_copies_damaged_is_a_store_error),
 	KUNIT_CASE(s10_cmos_region),
+	KUNIT_CASE_PARAM_ATTR(s11_allocation_failures_change_nothing,
+			      st_fault_gen_params, { .speed = KUNIT_SPEED_SLOW }),
 	{}
 };
 

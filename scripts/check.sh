@@ -24,12 +24,19 @@ if ! k612=$(scripts/deps.sh | tail -n 1); then
 	echo "check: installing dependencies failed" >&2
 	exit 1
 fi
-debug=
-if ! debug=$(scripts/kernel.sh); then
-	echo "check: the debug kernel did not build" >&2
-	result deps FAIL "debug-kernel-build"
-fi
-export ST_DEBUG_KDIR=$debug
+# The debug kernels: a failed build fails by name, and the groups that
+# need it fail too (they find no kernel).
+debug_kernel() {
+	local dir
+	if dir=$(scripts/kernel.sh "$1"); then
+		echo "$dir"
+	else
+		echo "check: the $1 kernel did not build" >&2
+		result deps FAIL "$1-kernel-build" >&2
+	fi
+}
+export ST_DEBUG_KDIR=$(debug_kernel debug)
+export ST_KCSAN_KDIR=$(debug_kernel kcsan)
 export ST_612_KVER="$k612-amd64"
 export ST_61_KVER=$(ls /usr/src | sed -n 's/^linux-headers-\(6\.1\.[0-9-]*-amd64\)$/\1/p' | sort -V | tail -n 1)
 
@@ -38,9 +45,13 @@ run_group() {
 	start=$(date +%s)
 	"scripts/group-$group.sh" >"$out/logs/$group.out" 2>&1
 	rc=$?
-	# A group that died without recording a failure still fails.
+	# A group that died without recording a failure still fails, and so
+	# does one that recorded nothing at all.
 	if [ $rc -ne 0 ] && ! grep -q '^FAIL' "$out/results/$group" 2>/dev/null; then
-		result "$group" FAIL "$group-runner-exit-$rc"
+		result "$group" FAIL "$group-runner-exit-$rc" >/dev/null
+	fi
+	if ! grep -qE '^(PASS|FAIL)' "$out/results/$group" 2>/dev/null; then
+		result "$group" FAIL "$group-ran-no-test" >/dev/null
 	fi
 	echo "$(( $(date +%s) - start ))" >"$out/results/$group.time"
 	grep '^FAIL' "$out/results/$group" 2>/dev/null | sed 's/^/  /'

@@ -3,8 +3,8 @@
 #
 # Build group: the module, samples and (where the kernel has KUnit) the
 # KUnit suites against the debug kernel and Debian's 6.1 and 6.12 headers,
-# each with W=1, plus sparse (C=2) against the debug kernel.  A warning
-# is a failure.
+# each with W=1 and from a clean tree, plus sparse (C=2) against the debug
+# kernel.  A warning is a failure.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 out=$top/out
@@ -19,6 +19,9 @@ check_build() {
 		result $g FAIL "$what" "no kernel tree $kdir"
 		return
 	fi
+	# From scratch: an incremental build would not recompile (nor warn
+	# about) a file that another group's build already compiled.
+	rm -rf "${out:?}/build/$name"
 	if ! build_modules "$name" "$kdir" "$@"; then
 		result $g FAIL "$what" "build failed, see out/logs/build-$name.log"
 		build_warnings "$out/logs/build-$name.log" | head -n 20
@@ -35,9 +38,9 @@ check_build() {
 }
 
 check_build debug "$ST_DEBUG_KDIR" "build-debug-6.12-kunit-W=1" W=1
+check_build kcsan "$ST_KCSAN_KDIR" "build-kcsan-6.12-kunit-W=1" W=1
 check_build stock-6.1 "/usr/src/linux-headers-$ST_61_KVER" "build-$ST_61_KVER-W=1" W=1
 check_build stock-6.12 "/usr/src/linux-headers-$ST_612_KVER" "build-$ST_612_KVER-W=1" W=1
-rm -rf "$out/build/sparse"
 check_build sparse "$ST_DEBUG_KDIR" "sparse-C=2-debug-6.12" C=2
 
 # DKMS, as an administrator would use it, in private trees (nothing is

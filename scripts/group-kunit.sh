@@ -1,67 +1,82 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# KUnit group: one boot of the debug kernel (qboot, TCG) that loads the
-# module and the KUnit suites; results read with upstream kunit.py parse.
-# Any splat in the guest log (KASAN, lockdep, WARN, kmemleak, ...) fails
-# the group even when every case passed.  SUITE=<glob> limits the suites.
+# KUnit group: the module and the KUnit suites in one boot of each debug
+# kernel (qboot, TCG, two vCPUs):
+#   debug   KASAN, lockdep, UBSAN, kmemleak, debug objects (SMP, PREEMPT)
+#   kcsan   the same kernel with KCSAN instead of KASAN
+# Results are read with upstream kunit.py parse.  Each suite the sources
+# declare must report every case its plan announces; the guest must have
+# run on two CPUs of a preemptible kernel; any splat, a taint, a leak, or
+# a KCSAN report naming our modules fails the group even when every case
+# passed.  SUITE=<glob> limits the suites.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 out=$top/out
 . "$top/scripts/lib.sh"
 g=kunit
 : >"$out/results/$g"
+rm -f "$out/results/$g.figures"
 src=$(ksrc)
+# Out-of-tree (O) and KUnit test modules (N) taint on purpose.
+taint_ok=$(( (1 << 12) | (1 << 18) ))
 
-if [ -z "${ST_DEBUG_KDIR:-}" ]; then
-	result $g FAIL "debug-kernel" "no debug kernel"
-	exit 1
-fi
-if ! build_modules debug "$ST_DEBUG_KDIR" W=1; then
-	result $g FAIL "build" "see out/logs/build-debug.log"
-	exit 1
-fi
+# kunit_guest FLAVOUR KDIR [guest_verdict flags]
+kunit_guest() {
+	local fl=$1 kdir=$2 p="$1: "
+	shift 2
+	if [ -z "$kdir" ]; then
+		result $g FAIL "${p}kernel" "the $fl kernel did not build"
+		return
+	fi
+	if ! build_modules "$fl" "$kdir" W=1; then
+		result $g FAIL "${p}build" "see out/logs/build-$fl.log"
+		return
+	fi
+	local b=$out/build/$fl img=$out/kunit-$fl.cpio.gz log=$out/logs/kunit-$fl-console.log
+	if ! scripts/initramfs.sh "$img" tests/guest/kunit.sh \
+		"$b/scheduled_task.ko:lib/st/scheduled_task.ko" \
+		"$b/kunit/scheduled_task_kunit.ko:lib/st/scheduled_task_kunit.ko"; then
+		result $g FAIL "${p}initramfs" "the guest image did not build"
+		return
+	fi
 
-b=$out/build/debug
-img=$out/kunit-initramfs.cpio.gz
-log=$out/logs/kunit-console.log
-scripts/initramfs.sh "$img" tests/guest/kunit.sh \
-	"$b/scheduled_task.ko:lib/st/scheduled_task.ko" \
-	"$b/kunit/scheduled_task_kunit.ko:lib/st/scheduled_task_kunit.ko"
+	local append="kmemleak=on" start rc
+	[ -z "${SUITE:-}" ] || append="$append kunit.filter_glob=$SUITE"
+	start=$(date +%s)
+	scripts/qemu.sh --kernel "$kdir/arch/x86/boot/bzImage" --smp 2 \
+		--initrd "$img" --log "$log" --append "$append" --timeout 900
+	rc=$?
+	echo "${p}guest ran $(( $(date +%s) - start ))s, qemu exit $rc"
+	tr -d '\r' <"$log" >"$log.tmp" && mv "$log.tmp" "$log"
 
-append="kmemleak=on"
-[ -z "${SUITE:-}" ] || append="$append kunit.filter_glob=$SUITE"
-start=$(date +%s)
-scripts/qemu.sh --kernel "$ST_DEBUG_KDIR/arch/x86/boot/bzImage" \
-	--initrd "$img" --log "$log" --append "$append" --timeout 900
-rc=$?
-echo "guest ran $(( $(date +%s) - start ))s, qemu exit $rc"
-tr -d '\r' <"$log" >"$log.tmp" && mv "$log.tmp" "$log"
+	# Races need two CPUs at once and full preemption: say what ran.
+	local start_line preempt
+	start_line=$(grep -a '^ST-GUEST-START' "$log" | head -n 1)
+	preempt=$(grep -a '^ST-PREEMPT' "$log" | head -n 1)
+	case "$start_line/$preempt" in
+	*" cpus=2 "*SMP*/*"(full)"*) result $g PASS "${p}guest-smp-preempt" ;;
+	*) result $g FAIL "${p}guest-smp-preempt" \
+		"expected 2 CPUs, SMP and full preemption: '$start_line' '$preempt'" ;;
+	esac
 
-if [ $rc -ne 0 ] || ! grep -q 'ST-GUEST-DONE' "$log"; then
-	result $g FAIL "guest-completed" "qemu exit $rc, log $log"
-	tail -n 40 "$log"
-fi
-
-# Each debugfs results file is a whole KTAP document with its own
-# top-level header: keep the suites, put one header over all of them.
-ktap=$out/logs/kunit.ktap
-sed -n '/^ST-KTAP-BEGIN$/,/^ST-KTAP-END$/p' "$log" | sed '1d;$d' |
-	grep -vE '^(KTAP version [0-9]+|1\.\.[0-9]+)$' >"$ktap.body"
-n=$(grep -c '^    # Subtest:' "$ktap.body")
-{
-	echo "KTAP version 1"
-	echo "1..$n"
-	awk '/^(not )?ok [0-9]+ /{ i++; sub(/ok [0-9]+ /, "ok " i " ") } { print }' "$ktap.body"
-} >"$ktap"
-if [ "$n" -eq 0 ]; then
-	result $g FAIL "kunit-suites-ran" "no KTAP in $log"
-else
-	python3 "$src/tools/testing/kunit/kunit.py" parse --json="$out/logs/kunit.json" \
-		"$ktap" >"$out/logs/kunit-parse.txt" 2>&1
-	prc=$?
-	cat "$out/logs/kunit-parse.txt" | grep -vE '^\[[0-9:]+\] *$' | tail -n 60
-	python3 - "$out/logs/kunit.json" >>"$out/results/$g" <<'PY'
+	# Each debugfs results file is a whole KTAP document with its own
+	# top-level header: keep the suites, put one header over all of them.
+	local ktap=$out/logs/kunit-$fl.ktap n prc
+	sed -n '/^ST-KTAP-BEGIN$/,/^ST-KTAP-END$/p' "$log" | sed '1d;$d' |
+		grep -vE '^(KTAP version [0-9]+|1\.\.[0-9]+)$' >"$ktap.body"
+	n=$(grep -c '^    # Subtest:' "$ktap.body")
+	{
+		echo "KTAP version 1"
+		echo "1..$n"
+		awk '/^(not )?ok [0-9]+ /{ i++; sub(/ok [0-9]+ /, "ok " i " ") } { print }' "$ktap.body"
+	} >"$ktap"
+	if [ "$n" -gt 0 ]; then
+		python3 "$src/tools/testing/kunit/kunit.py" parse --json="$out/logs/kunit-$fl.json" \
+			"$ktap" >"$out/logs/kunit-$fl-parse.txt" 2>&1
+		prc=$?
+		grep -vE '^\[[0-9:]+\] *$' "$out/logs/kunit-$fl-parse.txt" | tail -n 60
+		python3 - "$out/logs/kunit-$fl.json" "$p" >>"$out/results/$g" <<'PY'
 import json, sys
 def walk(t, prefix):
     for c in t.get("test_cases", []):
@@ -69,17 +84,31 @@ def walk(t, prefix):
         print(f"{st} {prefix}{t['name']}.{c['name']}")
     for s in t.get("sub_groups", []):
         walk(s, prefix)
-walk(json.load(open(sys.argv[1])), "")
+walk(json.load(open(sys.argv[1])), sys.argv[2])
 PY
-	[ $prc -eq 0 ] || grep -q '^FAIL' "$out/results/$g" ||
-		result $g FAIL "kunit-parse" "kunit.py parse exit $prc"
-fi
+		[ $prc -eq 0 ] || grep -q "^FAIL $p" "$out/results/$g" ||
+			result $g FAIL "${p}kunit-parse" "kunit.py parse exit $prc"
+	fi
+	local line
+	while IFS= read -r line; do
+		case $line in
+		PASS\ *) result $g PASS "${line#PASS }" ;;
+		FAIL\ *) result $g FAIL "${line#FAIL }" ;;
+		FIGURES\ *) echo "$fl ${line#FIGURES }" >>"$out/logs/kunit-figures" ;;
+		esac
+	done < <(python3 scripts/ktap_check.py "$ktap" "$p" "${SUITE:-}" kunit/*.c)
 
-log_clean $g guest-log-clean "$log"
-if sed -n '/ST-KMEMLEAK-BEGIN/,/ST-KMEMLEAK-END/p' "$log" | grep -q 'unreferenced object'; then
-	result $g FAIL "kmemleak-clean"
-else
-	result $g PASS "kmemleak-clean"
-fi
+	guest_verdict $g "$p" "$log" --taint "$taint_ok" --kmemleak "$@"
+}
+
+: >"$out/logs/kunit-figures"
+kunit_guest debug "${ST_DEBUG_KDIR:-}"
+kunit_guest kcsan "${ST_KCSAN_KDIR:-}" --kcsan
+
+# What the allocation-failure cases covered, on the KASAN kernel.
+awk '$1 == "debug" { split($2, a, "="); split($3, b, "=");
+	printf "kunit: %d allocation points failed one at a time over %d operations\n", a[2], b[2] }' \
+	"$out/logs/kunit-figures" >>"$out/results/$g.figures"
+cat "$out/results/$g.figures" 2>/dev/null
 grep -q '^FAIL' "$out/results/$g" && exit 1
 exit 0

@@ -18,22 +18,49 @@ out=$top/out
 . "$top/scripts/lib.sh"
 g=persist
 : >"$out/results/$g"
+rm -f "$out/results/$g.figures"
 cuts=${ST_CUTS:-12}
 kills=${ST_KILLS:-4}
 reboots=0 powercuts=0 midwrite=0
 
-# run NAME CMD...: forward persist.py's PASS/FAIL lines, count its figures.
+# run NAME TEST ARGS...: forward persist.py's PASS/FAIL lines, count its
+# figures; its exit status is a case of its own.
 run() {
-	local short=$1 line
+	local short=$1 test=$2 line rc=
 	shift
 	while IFS= read -r line; do
 		case $line in
 		PASS\ *) result $g PASS "$short: ${line#PASS }" ;;
 		FAIL\ *) result $g FAIL "$short: ${line#FAIL }" ;;
 		FIGURES\ *) echo "$short: $line" >>"$out/logs/persist-figures" ;;
+		ST-PERSIST-EXIT\ *) rc=${line#ST-PERSIST-EXIT } ;;
+		"# "*": seed "*) echo "$short: ${line#\# }" >>"$out/results/$g.figures" ;;
 		*) echo "$line" ;;
 		esac
-	done < <(python3 scripts/persist.py "$@"; echo "EXIT $?")
+	done < <(python3 scripts/persist.py "$@" ${ST_SEED:+--seed "$ST_SEED"}
+		 echo "ST-PERSIST-EXIT $?")
+	if [ "$rc" = 0 ]; then
+		result $g PASS "$short: $test: driver exited 0"
+	else
+		result $g FAIL "$short: $test: driver exited ${rc:-without a status}"
+	fi
+}
+
+# log_verdict SHORT LOG: every boot in LOG (a run may hold several) ended
+# its script with status 0 when it got that far, left no taint beyond an
+# out-of-tree, unsigned module's, and printed no splat.
+log_verdict() {
+	local short=$1 l=$2 name bad
+	name="$short: $(basename "$l")"
+	if [ ! -s "$l" ]; then
+		result $g FAIL "$name: log" "missing or empty"
+		return
+	fi
+	bad=$(grep '^ST-GUEST-DONE rc=' "$l" | grep -v 'rc=0$' | head -n 1)
+	[ -z "$bad" ] || result $g FAIL "$name: guest-completed" "$bad"
+	bad=$(bad_taints "$l" $(( (1 << 12) | (1 << 13) )))
+	[ -z "$bad" ] || result $g FAIL "$name: guest-taint" "tainted $bad"
+	log_clean $g "$short: guest-log-clean $(basename "$l")" "$l"
 }
 
 : >"$out/logs/persist-figures"
@@ -50,10 +77,13 @@ while read -r short kver; do
 	*) cp "$efivarfs" "$out/efivarfs-$short.ko" ;;
 	esac
 	img=$out/persist-$short.cpio.gz
-	scripts/initramfs.sh "$img" tests/guest/persist.sh \
+	if ! scripts/initramfs.sh "$img" tests/guest/persist.sh \
 		"$b/scheduled_task.ko:lib/st/scheduled_task.ko" \
 		"$b/samples/st_firmware_setup.ko:lib/st/st_firmware_setup.ko" \
-		"$out/efivarfs-$short.ko:lib/st/efivarfs.ko"
+		"$out/efivarfs-$short.ko:lib/st/efivarfs.ko"; then
+		result $g FAIL "$short: initramfs" "the guest image did not build"
+		continue
+	fi
 	k=/boot/vmlinuz-$kver
 	log=$out/logs/persist-$short
 
@@ -69,9 +99,9 @@ while read -r short kver; do
 		--vars "$out/persist-$short-vars.fd" --cuts "$kills"
 	echo "$short: persistence guests ran $(( $(date +%s) - start ))s"
 	for l in "$log"-efivar.log.1 "$log"-efivar.log.2 "$log"-efivar.log.3 \
-		 "$log"-cmos.log "$log"-powercut.log "$log"-efikill.log.*; do
-		case $l in *.mon) continue ;; esac
-		[ -e "$l" ] && log_clean $g "$short: guest-log-clean $(basename "$l")" "$l"
+		 "$log"-cmos.log "$log"-powercut.log \
+		 $(seq -f "$log-efikill.log.%g" 1 $((kills + 1))); do
+		log_verdict "$short" "$l"
 	done
 done < <(stock_kernels)
 
@@ -87,6 +117,6 @@ midwrite=$(awk '/FIGURES powercut cuts=/ {split($6, a, "="); n += a[2]} END {pri
 hung=$(awk '/FIGURES powercut cuts=/ {split($7, a, "="); n += a[2]} END {print n + 0}' \
 	"$out/logs/persist-figures")
 echo "persist: $reboots reboots, $powercuts power cuts ($midwrite of the CMOS ones landed mid-write; $hung boot(s) hung in early kernel start and were reset again)" |
-	tee "$out/results/$g.figures"
+	tee -a "$out/results/$g.figures"
 grep -q '^FAIL' "$out/results/$g" && exit 1
 exit 0

@@ -36,9 +36,119 @@ build_warnings() {
 	grep -E 'warning:|WARNING:|error:|ERROR:' "$1" | grep -v '^make' || true
 }
 
-# Kernel log lines that fail a run even when every test passed.
+# Kernel log lines that fail a run even when every test passed.  ST-ERROR
+# is how a guest script says a step outside its tests failed (an insmod,
+# an rmmod, kmemleak not running).
 splats() {
-	grep -E 'BUG:|WARNING:|KASAN|UBSAN|ODEBUG|circular locking|recursive locking|inconsistent lock state|turning off the locking correctness validator|DEBUG_LOCKS_WARN_ON|bad unlock balance|held lock freed|suspicious RCU usage|unreferenced object|Call Trace|Kernel panic|Oops|general protection|INFO: task .* blocked|soft lockup|workqueue lockup' "$1" || true
+	grep -E 'ST-ERROR|BUG:|WARNING:|KASAN|KCSAN|UBSAN|ODEBUG|circular locking|recursive locking|inconsistent lock state|turning off the locking correctness validator|DEBUG_LOCKS_WARN_ON|bad unlock balance|held lock freed|suspicious RCU usage|unreferenced object|Call Trace|Kernel panic|Oops|general protection|INFO: task .* blocked|soft lockup|workqueue lockup' "$1" || true
+}
+
+# Our modules as they appear in a stack trace: "func+0x1/0x2 [name]".
+export ST_MODULES='\[(scheduled_task|st_)[a-z_]*\]'
+
+# kcsan_split LOG OURS OTHERS: KCSAN reports are blocks between two lines
+# of '='.  Those whose stacks name one of our modules go to OURS, the rest
+# of the kernel's to OTHERS (counted, not failed); everything outside a
+# report is printed, so the log can still be checked for other splats.
+kcsan_split() {
+	awk -v ours="$2" -v others="$3" '
+	BEGIN { mods = ENVIRON["ST_MODULES"] }
+	function flush() {
+		if (block == "") return
+		if (block ~ mods) printf "%s", block >>ours
+		else { printf "%s", block >>others; n++ }
+		block = ""
+	}
+	/^(\[ *[0-9.]+\] )?==================================================+$/ {
+		if (inrep) { block = block $0 "\n"; inrep = 0; flush(); next }
+		inrep = 1; block = $0 "\n"; next
+	}
+	inrep { block = block $0 "\n"; next }
+	{ print }
+	END { if (inrep) flush() }' "$1"
+}
+
+# bad_taints LOG MASK: the values of ST-TAINT lines in LOG (one per boot)
+# with a bit outside MASK; nothing when all are clean.
+bad_taints() {
+	local t
+	for t in $(sed -n 's/^ST-TAINT \([0-9]*\)$/\1/p' "$1"); do
+		[ $(( t & ~$2 )) -eq 0 ] || echo "$t"
+	done
+}
+
+# guest_verdict GROUP PREFIX LOG [--taint MASK] [--kmemleak] [--kcsan]:
+# the cases every guest log gives, whatever its tests counted:
+#   PREFIX guest-completed   /init ran the script to its end, exit status 0
+#   PREFIX guest-taint       no taint bit outside MASK (default: O and E,
+#                            what an out-of-tree, unsigned module sets)
+#   PREFIX kmemleak          (--kmemleak) kmemleak was running, scanned
+#                            after the run's objects had aged, found nothing
+#   PREFIX kcsan             (--kcsan) no KCSAN report names our modules;
+#                            reports from elsewhere are counted only
+#   PREFIX guest-log-clean   no splat (see splats) anywhere in LOG
+guest_verdict() {
+	local g=$1 p=$2 log=$3 mask=$(( (1 << 12) | (1 << 13) )) leak= kcsan=
+	shift 3
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--taint) mask=$2; shift ;;
+		--kmemleak) leak=1 ;;
+		--kcsan) kcsan=1 ;;
+		esac
+		shift
+	done
+	local done rc taint
+	done=$(grep -a '^ST-GUEST-DONE' "$log" | tail -n 1)
+	rc=${done#ST-GUEST-DONE rc=}
+	if [ -z "$done" ]; then
+		result "$g" FAIL "${p}guest-completed" "no ST-GUEST-DONE in $log"
+		tail -n 30 "$log"
+	elif [ "$rc" != 0 ]; then
+		result "$g" FAIL "${p}guest-completed" "guest script exited $rc, log $log"
+	else
+		result "$g" PASS "${p}guest-completed"
+	fi
+
+	taint=$(bad_taints "$log" "$mask")
+	if ! grep -q '^ST-TAINT ' "$log"; then
+		result "$g" FAIL "${p}guest-taint" "no ST-TAINT line in $log"
+	elif [ -n "$taint" ]; then
+		result "$g" FAIL "${p}guest-taint" "tainted $taint (allowed mask $mask), see $log"
+	else
+		result "$g" PASS "${p}guest-taint"
+	fi
+
+	if [ -n "$leak" ]; then
+		if ! grep -q '^ST-KMEMLEAK-ACTIVE$' "$log"; then
+			result "$g" FAIL "${p}kmemleak" "kmemleak was not running, see $log"
+		elif ! grep -q '^ST-KMEMLEAK-END$' "$log"; then
+			result "$g" FAIL "${p}kmemleak" "no final kmemleak scan in $log"
+		elif sed -n '/^ST-KMEMLEAK-BEGIN$/,/^ST-KMEMLEAK-END$/p' "$log" |
+		     grep -q 'unreferenced object'; then
+			result "$g" FAIL "${p}kmemleak" "$(grep -c 'unreferenced object' "$log") leak(s), see $log"
+		else
+			result "$g" PASS "${p}kmemleak"
+		fi
+	fi
+
+	local checked=$log
+	if [ -n "$kcsan" ]; then
+		local ours=$log.kcsan-ours others=$log.kcsan-others n
+		: >"$ours"; : >"$others"
+		checked=$log.without-kcsan
+		kcsan_split "$log" "$ours" "$others" >"$checked"
+		n=$(grep -c 'BUG: KCSAN' "$others")
+		echo "${p}$n KCSAN report(s) from elsewhere in the kernel, ignored" |
+			tee -a "$out/results/$g.figures"
+		if grep -q 'BUG: KCSAN' "$ours"; then
+			result "$g" FAIL "${p}kcsan" "$(grep -c 'BUG: KCSAN' "$ours") data race(s) in our modules, see $ours"
+			grep -E 'BUG: KCSAN|^(\[ *[0-9.]+\] )? [a-z_]+\+0x' "$ours" | head -n 20
+		else
+			result "$g" PASS "${p}kcsan"
+		fi
+	fi
+	log_clean "$g" "${p}guest-log-clean" "$checked"
 }
 
 # log_clean GROUP NAME LOG: one case that fails on any splat in LOG.
@@ -50,6 +160,31 @@ log_clean() {
 		echo "$s" | head -n 40
 	else
 		result "$1" PASS "$2"
+	fi
+}
+
+# tap_results GROUP PREFIX LOG: one case per TAP line between ST-TAP-BEGIN
+# and ST-TAP-END, and a case that the plan line is there and matches the
+# count, so a script that stops halfway is a failure, not fewer passes.
+tap_results() {
+	local g=$1 p=$2 log=$3 tap plan n line
+	tap=$(sed -n '/^ST-TAP-BEGIN$/,/^ST-TAP-END$/p' "$log")
+	while read -r line; do
+		case $line in
+		"not ok"*) result "$g" FAIL "$p${line#not ok * - }" ;;
+		"ok "*) result "$g" PASS "$p${line#ok * - }" ;;
+		esac
+	done < <(echo "$tap" | grep -E '^(not )?ok [0-9]+ ')
+	n=$(echo "$tap" | grep -cE '^(not )?ok [0-9]+ ')
+	plan=$(echo "$tap" | sed -n 's/^1\.\.\([0-9][0-9]*\)$/\1/p' | tail -n 1)
+	if ! echo "$tap" | grep -q '^ST-TAP-END$'; then
+		result "$g" FAIL "${p}tap-plan" "the script stopped after $n test(s): no ST-TAP-END in $log"
+	elif [ -z "$plan" ]; then
+		result "$g" FAIL "${p}tap-plan" "no plan line after $n test(s) in $log"
+	elif [ "$plan" -ne "$n" ] || [ "$n" -eq 0 ]; then
+		result "$g" FAIL "${p}tap-plan" "plan 1..$plan, $n test line(s) in $log"
+	else
+		result "$g" PASS "${p}tap-plan"
 	fi
 }
 

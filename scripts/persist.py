@@ -5,7 +5,10 @@
   persist.py efivar   --kernel K --initrd I --log L --vars V
   persist.py cmos     --kernel K --initrd I --log L
   persist.py powercut --kernel K --initrd I --log L --cuts N [--seed S]
-  persist.py efikill  --kernel K --initrd I --log L --vars V --cuts N
+  persist.py efikill  --kernel K --initrd I --log L --vars V --cuts N [--seed S]
+
+The cut moments of powercut and efikill come from a seed, printed at the
+start; --seed S draws the same moments again.
 
 efivar: three QEMU runs under OVMF on one variable store (power off and
 on again).  cmos: three boots in one QEMU run (warm reboot, CMOS kept).
@@ -367,6 +370,12 @@ def main():
     p.add_argument("--seed", type=int, default=None)
     p.add_argument("--timeout", type=int, default=900)
     args = p.parse_args()
+    if args.test in ("powercut", "efikill"):
+        # The cut moments are random: say how to draw the same ones again.
+        if args.seed is None:
+            args.seed = random.SystemRandom().randrange(1 << 32)
+        print(f"# {args.test}: seed {args.seed} (replay: make persist SEED={args.seed})",
+              flush=True)
     boots = {"efivar": efivar, "cmos": cmos, "powercut": powercut,
              "efikill": efikill}[args.test](args)
     print(f"FIGURES {args.test} boots={boots}")

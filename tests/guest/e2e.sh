@@ -24,8 +24,7 @@ load_sample() {
 	insmod /lib/st/st_sample.ko "$@"
 }
 
-echo "ST-TAP-BEGIN"
-echo "TAP version 13"
+tap_begin
 check "insmod scheduled_task" insmod /lib/st/scheduled_task.ko
 check "class directory exists" test -d $C
 
@@ -133,5 +132,4 @@ check "rmmod st_sample" rmmod st_sample
 . /lib/st/samples.sh
 
 check "rmmod scheduled_task" rmmod scheduled_task
-echo "1..$ST_N"
-echo "ST-TAP-END"
+tap_end

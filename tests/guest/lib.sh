@@ -2,6 +2,11 @@
 # TAP helpers for the guest tests (busybox sh).  Sourced.
 
 ST_N=0
+# tap_begin / tap_end frame the TAP stream for the host; the plan comes
+# last, so a script that stops halfway has none (scripts/lib.sh
+# tap_results fails it).
+tap_begin() { echo "ST-TAP-BEGIN"; echo "TAP version 13"; }
+tap_end() { echo "1..$ST_N"; echo "ST-TAP-END"; }
 ok() { ST_N=$((ST_N + 1)); echo "ok $ST_N - $*"; }
 not_ok() { ST_N=$((ST_N + 1)); echo "not ok $ST_N - $*"; }
 # check DESCRIPTION COMMAND...: one TAP line from the command's status.

@@ -39,8 +39,8 @@ if [ -e $CMOS ]; then
 		od -An -tx1 -v | tr -d ' \n')"
 fi
 # shellcheck disable=SC2086 # margs is a list of parameters
-insmod /lib/st/scheduled_task.ko $margs || say "ST-PERSIST insmod scheduled_task failed"
-insmod /lib/st/st_firmware_setup.ko || say "ST-PERSIST insmod st_firmware_setup failed"
+insmod /lib/st/scheduled_task.ko $margs || say "ST-ERROR insmod scheduled_task"
+insmod /lib/st/st_firmware_setup.ko || say "ST-ERROR insmod st_firmware_setup"
 ran=$(dmesg | grep -c 'st_firmware_setup: setup ran call=')
 # efivarfs lists the variables that exist when it is mounted: mount it now.
 if [ -d /sys/firmware/efi ]; then

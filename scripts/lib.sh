@@ -40,7 +40,7 @@ build_warnings() {
 # is how a guest script says a step outside its tests failed (an insmod,
 # an rmmod, kmemleak not running).
 splats() {
-	grep -E 'ST-ERROR|BUG:|WARNING:|KASAN|KCSAN|UBSAN|ODEBUG|circular locking|recursive locking|inconsistent lock state|turning off the locking correctness validator|DEBUG_LOCKS_WARN_ON|bad unlock balance|held lock freed|suspicious RCU usage|unreferenced object|Call Trace|Kernel panic|Oops|general protection|INFO: task .* blocked|soft lockup|workqueue lockup' "$1" || true
+	grep -E 'ST-ERROR|BUG:|WARNING:|KASAN|UBSAN|ODEBUG|circular locking|recursive locking|inconsistent lock state|turning off the locking correctness validator|DEBUG_LOCKS_WARN_ON|bad unlock balance|held lock freed|suspicious RCU usage|unreferenced object|Call Trace|Kernel panic|Oops|general protection|INFO: task .* blocked|soft lockup|workqueue lockup' "$1" || true
 }
 
 # Our modules as they appear in a stack trace: "func+0x1/0x2 [name]".

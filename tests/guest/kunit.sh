@@ -16,6 +16,15 @@ echo N >$F/ignore-gfp-wait || echo "ST-ERROR failslab cannot fail GFP_KERNEL all
 # The preemption model the races are tested under ("full" expected).
 echo "ST-PREEMPT $(cat /sys/kernel/debug/sched/preempt 2>/dev/null)"
 
+# On the KCSAN kernel: watch one access in 100 (the default is one in
+# 4000) for twice the default time, so that races in a run this short
+# have a chance to be seen.
+K=/sys/module/kcsan/parameters
+if [ -d $K ]; then
+	echo 100 >$K/skip_watch
+	echo 160 >$K/udelay_task
+fi
+
 insmod /lib/st/scheduled_task.ko || echo "ST-ERROR insmod scheduled_task"
 insmod /lib/st/scheduled_task_kunit.ko || echo "ST-ERROR insmod scheduled_task_kunit"
 

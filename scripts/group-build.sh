@@ -67,7 +67,7 @@ fi
 
 # modinfo: what an administrator reads before loading.
 modinfo_has() {	# modinfo_has KO FIELD PATTERN
-	modinfo -F "$2" "$1" 2>/dev/null | grep -qE "$3"
+	grep -qE "$3" <<<"$(modinfo -F "$2" "$1" 2>/dev/null)"
 }
 ko=$out/build/stock-6.12/scheduled_task.ko
 miss=

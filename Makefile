@@ -15,7 +15,7 @@ export SUITE
 SEED ?=
 export ST_SEED = $(SEED)
 
-.PHONY: all modules clean install check kunit e2e persist stress lint \
+.PHONY: all modules clean install check kunit kcsan e2e persist stress lint \
 	build-matrix demo bench
 
 all: modules
@@ -39,6 +39,9 @@ check:
 
 kunit:
 	scripts/check.sh kunit
+
+kcsan:
+	scripts/check.sh kcsan
 
 e2e:
 	scripts/check.sh e2e

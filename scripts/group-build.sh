@@ -12,36 +12,10 @@ out=$top/out
 g=build
 : >"$out/results/$g"
 
-check_build() {
-	local name=$1 kdir=$2 what=$3
-	shift 3
-	if [ ! -d "$kdir" ]; then
-		result $g FAIL "$what" "no kernel tree $kdir"
-		return
-	fi
-	# From scratch: an incremental build would not recompile (nor warn
-	# about) a file that another group's build already compiled.
-	rm -rf "${out:?}/build/$name"
-	if ! build_modules "$name" "$kdir" "$@"; then
-		result $g FAIL "$what" "build failed, see out/logs/build-$name.log"
-		build_warnings "$out/logs/build-$name.log" | head -n 20
-		return
-	fi
-	local w
-	w=$(build_warnings "$out/logs/build-$name.log")
-	if [ -n "$w" ]; then
-		result $g FAIL "$what" "$(echo "$w" | wc -l) warning(s)"
-		echo "$w" | head -n 20
-	else
-		result $g PASS "$what"
-	fi
-}
-
-check_build debug "$ST_DEBUG_KDIR" "build-debug-6.12-kunit-W=1" W=1
-check_build kcsan "$ST_KCSAN_KDIR" "build-kcsan-6.12-kunit-W=1" W=1
-check_build stock-6.1 "/usr/src/linux-headers-$ST_61_KVER" "build-$ST_61_KVER-W=1" W=1
-check_build stock-6.12 "/usr/src/linux-headers-$ST_612_KVER" "build-$ST_612_KVER-W=1" W=1
-check_build sparse "$ST_DEBUG_KDIR" "sparse-C=2-debug-6.12" C=2
+check_build $g debug "$ST_DEBUG_KDIR" "build-debug-6.12-kunit-W=1" W=1
+check_build $g stock-6.1 "/usr/src/linux-headers-$ST_61_KVER" "build-$ST_61_KVER-W=1" W=1
+check_build $g stock-6.12 "/usr/src/linux-headers-$ST_612_KVER" "build-$ST_612_KVER-W=1" W=1
+check_build $g sparse "$ST_DEBUG_KDIR" "sparse-C=2-debug-6.12" C=2
 
 # DKMS, as an administrator would use it, in private trees (nothing is
 # installed on this machine): dkms add, then dkms build for each kernel.

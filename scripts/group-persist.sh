@@ -56,7 +56,8 @@ log_verdict() {
 		result $g FAIL "$name: log" "missing or empty"
 		return
 	fi
-	bad=$(grep '^ST-GUEST-DONE rc=' "$l" | grep -v 'rc=0$' | head -n 1)
+	# These logs are the serial console as it came: CRLF line ends.
+	bad=$(tr -d '\r' <"$l" | grep '^ST-GUEST-DONE rc=' | grep -v 'rc=0$' | head -n 1)
 	[ -z "$bad" ] || result $g FAIL "$name: guest-completed" "$bad"
 	bad=$(bad_taints "$l" $(( (1 << 12) | (1 << 13) )))
 	[ -z "$bad" ] || result $g FAIL "$name: guest-taint" "tainted $bad"

@@ -31,6 +31,32 @@ build_modules() {
 		>"$out/logs/build-$name.log" 2>&1
 }
 
+# check_build GROUP NAME KDIR WHAT [make args]: one case WHAT that fails
+# on a failed build or any warning.  From scratch: an incremental build
+# would not recompile (nor warn about) a file that another group's build
+# already compiled.  Returns non-zero when the build failed.
+check_build() {
+	local g=$1 name=$2 kdir=$3 what=$4 w
+	shift 4
+	if [ ! -d "$kdir" ]; then
+		result "$g" FAIL "$what" "no kernel tree '$kdir'"
+		return 1
+	fi
+	rm -rf "${out:?}/build/$name"
+	if ! build_modules "$name" "$kdir" "$@"; then
+		result "$g" FAIL "$what" "build failed, see out/logs/build-$name.log"
+		build_warnings "$out/logs/build-$name.log" | head -n 20
+		return 1
+	fi
+	w=$(build_warnings "$out/logs/build-$name.log")
+	if [ -n "$w" ]; then
+		result "$g" FAIL "$what" "$(echo "$w" | wc -l) warning(s)"
+		echo "$w" | head -n 20
+	else
+		result "$g" PASS "$what"
+	fi
+}
+
 # Lines of a build log that are warnings (compiler, modpost, sparse).
 build_warnings() {
 	grep -E 'warning:|WARNING:|error:|ERROR:' "$1" | grep -v '^make' || true
@@ -72,7 +98,7 @@ kcsan_split() {
 # with a bit outside MASK; nothing when all are clean.
 bad_taints() {
 	local t
-	for t in $(sed -n 's/^ST-TAINT \([0-9]*\)$/\1/p' "$1"); do
+	for t in $(sed -n 's/^ST-TAINT \([0-9]*\)\r\?$/\1/p' "$1"); do
 		[ $(( t & ~$2 )) -eq 0 ] || echo "$t"
 	done
 }

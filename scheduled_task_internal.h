@@ -13,6 +13,7 @@
 #include <linux/workqueue.h>
 
 #include "scheduled_task.h"
+#include "scheduled_task_record.h"
 
 #define ST_NAME_MAX	32
 /* "<driver>/<device>/<task>", the key of a task's persistent record. */
@@ -50,7 +51,12 @@ struct st_store_ops;
  * @store_lock: serializes times_run read-modify-write with the store.
  * @store: persistence backend, NULL for %SCHEDULED_TASK_NOT_PERSISTENT.
  * @store_priv: backend data.
- * @store_writes: logical record writes since create (see st_record_commit()).
+ * @store_writes: logical record writes since create (see st_store_commit()).
+ * @store_read_err: why the store could not be read at create; 0 once a
+ *	write has succeeded.
+ * @times_run: the run count: in memory for a %SCHEDULED_TASK_NOT_PERSISTENT
+ *	task, else as the store last read or wrote it, so that reading it
+ *	never reaches the store.  Under @store_lock, like the two above.
  * @lock: protects the fields below; taken from atomic context.
  * @completed: a run returned %SCHEDULED_TASK_SUCCESS (or times_run != 0).
  * @cancelled: scheduled_task_cancel() was called and no restart since.
@@ -63,7 +69,6 @@ struct st_store_ops;
  * @dwork_state: previous_state for the next @dwork run.
  * @ex_requests: execute_now_deferred_ex() requests not yet run.
  * @legacy_calls: queued execute_now_deferred() calls (struct st_call).
- * @times_run: run count of a %SCHEDULED_TASK_NOT_PERSISTENT task.
  * @last_result: result of the most recent invocation.
  * @runs: callback invocations since create, all paths.
  * @dwork: scheduled runs and retries (DMF's timer).
@@ -87,6 +92,8 @@ struct scheduled_task {
 	const struct st_store_ops *store;
 	void *store_priv;
 	u64 store_writes;
+	int store_read_err;
+	u32 times_run;
 
 	spinlock_t lock;		/* the flags below; atomic-safe */
 	bool completed;
@@ -100,7 +107,6 @@ struct scheduled_task {
 	enum scheduled_task_power_state dwork_state;
 	unsigned int ex_requests;
 	struct list_head legacy_calls;
-	u32 times_run;
 	enum scheduled_task_result last_result;
 	u64 runs;
 
@@ -152,45 +158,6 @@ struct st_store_ops {
 	const struct st_area_io *area;
 };
 
-/* Persistent records: two copies of 16 bytes (scheduled_task_record.c). */
-#define ST_RECORD_SIZE	32
-
-enum st_record_state {
-	ST_RECORD_ABSENT,	/* never committed: reads as 0 */
-	ST_RECORD_OURS,
-	ST_RECORD_FOREIGN,	/* valid, but another task key's */
-	ST_RECORD_CORRUPT,	/* no copy passes its checks */
-};
-
-/**
- * struct st_record - a decoded record area
- * @state: what the area holds.
- * @newest: index of the newest valid copy of ours, -1 if none.
- * @generation: that copy's generation.
- * @times_run: that copy's run count.
- */
-struct st_record {
-	enum st_record_state state;
-	int newest;
-	u16 generation;
-	u32 times_run;
-};
-
-/* scheduled_task_record.c */
-u32 st_record_key_hash(const char *key);
-void st_record_decode(const u8 *area, u32 key_hash, struct st_record *rec);
-int st_record_commit(struct scheduled_task *task, u8 *area,
-		     const struct st_record *rec, u32 times_run,
-		     int (*save)(void *ctx, const u8 *area, unsigned int off,
-				 unsigned int len),
-		     void *ctx);
-int st_record_result(struct scheduled_task *task, const struct st_record *rec,
-		     u32 *times_run);
-int st_area_read(struct scheduled_task *task, const struct st_area_io *io,
-		 u32 *times_run);
-int st_area_write(struct scheduled_task *task, const struct st_area_io *io,
-		  u32 times_run);
-
 /* The backends (scheduled_task_store_*.c). */
 extern const struct st_store_ops st_ram_ops;
 extern const struct st_store_ops st_cell_ops;
@@ -215,6 +182,13 @@ const char *st_store_name(struct scheduled_task *task);
 void st_store_exit(void);
 void st_store_test_override(const struct st_store_ops *ops);
 int st_store_configure(const char *choice, const char *region);
+int st_store_result(struct scheduled_task *task, const struct st_record *rec,
+		    u32 *times_run);
+int st_store_commit(struct scheduled_task *task, u8 *area,
+		    const struct st_record *rec, u32 times_run,
+		    int (*save)(void *ctx, const u8 *area, unsigned int off,
+				unsigned int len),
+		    void *ctx);
 
 /* scheduled_task_sysfs.c */
 extern const struct attribute_group *st_groups[];

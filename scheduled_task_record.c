@@ -2,27 +2,28 @@
 /*
  * scheduled_task record format: how a run count sits in firmware-backed
  * storage, shared by every backend (see Documentation/scheduled_task.rst,
- * "Record layout").
+ * "Record layout").  A pure codec: bytes in, bytes and a save order out;
+ * no task, device or log.  The store layer (scheduled_task_store.c) does
+ * the I/O and decides what a decoded record means for a task.
  *
  * A record area is two 16-byte copies.  Each copy carries a format
  * version, a generation number, a hash of the task key, the run count and
  * a crc32 over the rest; the newest valid copy of the task's key is the
  * record.  A write puts the new count in both copies, one after the other:
- * first the older copy, with the next generation, then the newer one,
- * with the generation after that.  A power cut during either write leaves
- * the old or the new count readable, and once a write is complete a
- * single damaged copy loses nothing.
- *
- * A blank copy 0 (all 0x00 or all 0xff) means no record was ever
- * committed: the first write goes to copy 1 first, so a cut before copy 0
- * is written reads as "absent" (the old count, 0), never as garbage.
+ * first the copy that does not hold the newest count, with the next
+ * generation, then the other one, with the generation after that.  A
+ * power cut during the first save leaves the old count readable, one
+ * during the second the new count, and once a write is complete a single
+ * damaged copy, whatever the damage, loses nothing.
  */
 
 #include <linux/crc32.h>
 #include <linux/kernel.h>
 #include <linux/string.h>
 
-#include "scheduled_task_internal.h"
+#include <kunit/visibility.h>
+
+#include "scheduled_task_record.h"
 
 #define ST_RECORD_VERSION	1
 
@@ -36,7 +37,8 @@ struct st_record_copy {
 	__le32 crc;
 } __packed;
 
-static_assert(sizeof(struct st_record_copy) * 2 == ST_RECORD_SIZE);
+static_assert(sizeof(struct st_record_copy) == ST_RECORD_COPY_SIZE);
+static_assert(ST_RECORD_COPY_SIZE * 2 == ST_RECORD_SIZE);
 
 static u32 st_crc32(const void *p, size_t len)
 {
@@ -71,28 +73,29 @@ static bool st_copy_valid(const struct st_record_copy *c)
  * @key_hash: st_record_key_hash() of the reading task.
  * @rec: the result.
  *
- * Sets @rec->state to ST_RECORD_ABSENT (never committed), ST_RECORD_OURS
- * (@rec->times_run is the newest valid copy's count), ST_RECORD_FOREIGN
- * (valid, but another task's) or ST_RECORD_CORRUPT (no copy passes its
- * checks).
+ * Each copy is judged on its own, so no damage to one copy (erased,
+ * zeroed, half written) hides the other.  @rec->state is:
+ * ST_RECORD_OURS when a copy is valid and carries @key_hash (@rec holds
+ * the newest such copy); otherwise ST_RECORD_FOREIGN when a copy is valid
+ * but another key's; otherwise ST_RECORD_ABSENT when a copy is blank (all
+ * 0x00 or all 0xff: never written, or the first write was cut before it
+ * completed a copy); otherwise ST_RECORD_CORRUPT.
  */
 void st_record_decode(const u8 *area, u32 key_hash, struct st_record *rec)
 {
 	const struct st_record_copy *c = (const void *)area;
-	bool foreign = false;
+	bool foreign = false, blank = false;
 	int i;
 
 	memset(rec, 0, sizeof(*rec));
 	rec->newest = -1;
-	if (st_copy_blank(&c[0])) {
-		rec->state = ST_RECORD_ABSENT;
-		return;
-	}
 	for (i = 0; i < 2; i++) {
 		u16 gen = le16_to_cpu(c[i].generation);
 
-		if (!st_copy_valid(&c[i]))
+		if (!st_copy_valid(&c[i])) {
+			blank |= st_copy_blank(&c[i]);
 			continue;
+		}
 		if (le32_to_cpu(c[i].key_hash) != key_hash) {
 			foreign = true;
 			continue;
@@ -106,8 +109,12 @@ void st_record_decode(const u8 *area, u32 key_hash, struct st_record *rec)
 	}
 	if (rec->newest >= 0)
 		rec->state = ST_RECORD_OURS;
+	else if (foreign)
+		rec->state = ST_RECORD_FOREIGN;
+	else if (blank)
+		rec->state = ST_RECORD_ABSENT;
 	else
-		rec->state = foreign ? ST_RECORD_FOREIGN : ST_RECORD_CORRUPT;
+		rec->state = ST_RECORD_CORRUPT;
 }
 EXPORT_SYMBOL_IF_KUNIT(st_record_decode);
 
@@ -123,131 +130,62 @@ static void st_copy_encode(struct st_record_copy *c, u16 generation,
 }
 
 /**
- * st_record_commit() - write a new run count into a record area
- * @task: the task; its logical write counter is bumped.
- * @area: the area as read and decoded into @rec; updated in place.
+ * st_record_update() - plan the saves that write a new run count
+ * @area: the area as read, decoded into @rec; on return, what the store
+ *	holds once the plan is carried out.
  * @rec: the decoded state of @area.
+ * @key_hash: the writing task's key hash.
  * @times_run: the new count.
- * @save: writes @len bytes at @off of the new @area to the store and
- *	returns 0 once they are durable.
- * @ctx: passed to @save.
+ * @plan: on return, the saves to make in order, each durable before the
+ *	next starts; none when @rec already holds @times_run (an absent
+ *	record holds 0).
  *
- * Writes nothing when @rec already holds @times_run (an absent record
- * holds 0).  Otherwise one logical write, two saves: the older copy (copy
- * 1 for an absent or corrupt record), then the other one.
- *
- * Return: 0 or @save's error.
+ * The copy that does not hold the newest valid count goes first, so a
+ * cut at any byte of its save reads as the old or the new count, and a
+ * cut after it as the new one.  When that copy is damaged (neither valid
+ * nor blank) it may hold the tail of an earlier write that was cut, with
+ * the header this write is about to give it: this write's head and that
+ * tail would make that earlier copy whole again, a count nobody
+ * committed.  So its crc is spoiled first (set to the complement of the
+ * new copy's), and no mix of old, earlier and new bytes checks out.
+ * The caller refuses to overwrite another key's record.
  */
-int st_record_commit(struct scheduled_task *task, u8 *area,
-		     const struct st_record *rec, u32 times_run,
-		     int (*save)(void *ctx, const u8 *area, unsigned int off,
-				 unsigned int len),
-		     void *ctx)
+void st_record_update(u8 *area, const struct st_record *rec, u32 key_hash,
+		      u32 times_run, struct st_record_plan *plan)
 {
-	struct st_record_copy *c = (void *)area;
-	const unsigned int n = sizeof(*c);
+	struct st_record_copy *c = (void *)area, *spoilt;
+	unsigned int first_off;
 	u16 gen = 0;
-	int first = 1, err;
+	int first = 0;
 
+	plan->saves = 0;
 	if (rec->state == ST_RECORD_OURS && rec->times_run == times_run)
-		return 0;
+		return;
 	if (rec->state == ST_RECORD_ABSENT && !times_run)
-		return 0;
+		return;
 
-	task->store_writes++;
 	if (rec->state == ST_RECORD_OURS) {
 		first = !rec->newest;
 		gen = rec->generation;
 	}
-	st_copy_encode(&c[first], gen + 1, task->key_hash, times_run);
-	err = save(ctx, area, first * n, n);
-	if (err)
-		return err;
-	st_copy_encode(&c[!first], gen + 2, task->key_hash, times_run);
-	return save(ctx, area, !first * n, n);
-}
+	first_off = first * ST_RECORD_COPY_SIZE;
+	memcpy(plan->spoilt, area, ST_RECORD_SIZE);
+	spoilt = (void *)plan->spoilt;
+	st_copy_encode(&c[first], gen + 1, key_hash, times_run);
+	st_copy_encode(&c[!first], gen + 2, key_hash, times_run);
 
-/**
- * st_record_result() - the run count, or the error, a decoded record gives
- * @task: the task, for the log.
- * @rec: the decoded record.
- * @times_run: set for an absent (0) or own record.
- *
- * Return: 0, or -EBADMSG for a record that is corrupt or another task's.
- */
-int st_record_result(struct scheduled_task *task, const struct st_record *rec,
-		     u32 *times_run)
-{
-	switch (rec->state) {
-	case ST_RECORD_ABSENT:
-		*times_run = 0;
-		return 0;
-	case ST_RECORD_OURS:
-		*times_run = rec->times_run;
-		return 0;
-	case ST_RECORD_FOREIGN:
-		dev_err(&task->dev, "store %s: record belongs to another task\n",
-			st_store_name(task));
-		return -EBADMSG;
-	default:
-		dev_err(&task->dev, "store %s: record corrupt in both copies\n",
-			st_store_name(task));
-		return -EBADMSG;
+	if (!st_copy_valid(&spoilt[first]) && !st_copy_blank(&spoilt[first])) {
+		spoilt[first].crc = ~c[first].crc;
+		plan->save[plan->saves++] = (struct st_record_save) {
+			plan->spoilt, first_off + offsetof(typeof(*c), crc),
+			sizeof(c->crc)
+		};
 	}
+	plan->save[plan->saves++] = (struct st_record_save) {
+		area, first_off, ST_RECORD_COPY_SIZE
+	};
+	plan->save[plan->saves++] = (struct st_record_save) {
+		area, !first * ST_RECORD_COPY_SIZE, ST_RECORD_COPY_SIZE
+	};
 }
-
-/* Load and decode a single-record backend's area. */
-static int st_area_load(struct scheduled_task *task, const struct st_area_io *io,
-			u8 *area, struct st_record *rec)
-{
-	int err = io->load(task, area);
-
-	if (!err)
-		st_record_decode(area, task->key_hash, rec);
-	return err;
-}
-
-/**
- * st_area_read() - read the run count from a single-record backend
- * @task: the task.
- * @io: the backend's area accessors.
- * @times_run: where to put the count.
- *
- * Return: 0, the backend's error, or -EBADMSG (see st_record_result()).
- */
-int st_area_read(struct scheduled_task *task, const struct st_area_io *io,
-		 u32 *times_run)
-{
-	u8 area[ST_RECORD_SIZE];
-	struct st_record rec;
-	int err;
-
-	err = st_area_load(task, io, area, &rec);
-	return err ?: st_record_result(task, &rec, times_run);
-}
-
-/**
- * st_area_write() - write the run count to a single-record backend
- * @task: the task.
- * @io: the backend's area accessors.
- * @times_run: the new count.
- *
- * Rewrites a corrupt record (an administrator's repair) but refuses to
- * overwrite another task's.
- *
- * Return: 0, the backend's error, or -EBADMSG.
- */
-int st_area_write(struct scheduled_task *task, const struct st_area_io *io,
-		  u32 times_run)
-{
-	u8 area[ST_RECORD_SIZE];
-	struct st_record rec;
-	int err;
-
-	err = st_area_load(task, io, area, &rec);
-	if (err)
-		return err;
-	if (rec.state == ST_RECORD_FOREIGN)
-		return st_record_result(task, &rec, &times_run);
-	return st_record_commit(task, area, &rec, times_run, io->save, task);
-}
+EXPORT_SYMBOL_IF_KUNIT(st_record_update);

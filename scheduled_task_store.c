@@ -298,6 +298,110 @@ void st_store_detach(struct scheduled_task *task)
 		task->store->detach(task);
 }
 
+/**
+ * st_store_result() - what a decoded record gives a task
+ * @task: the task, for the log.
+ * @rec: the decoded record.
+ * @times_run: set for an absent (0) or own record.
+ *
+ * Return: 0, or -EBADMSG for a record that is corrupt or another task's.
+ */
+int st_store_result(struct scheduled_task *task, const struct st_record *rec,
+		    u32 *times_run)
+{
+	switch (rec->state) {
+	case ST_RECORD_ABSENT:
+		*times_run = 0;
+		return 0;
+	case ST_RECORD_OURS:
+		*times_run = rec->times_run;
+		return 0;
+	case ST_RECORD_FOREIGN:
+		dev_err(&task->dev, "store %s: record belongs to another task\n",
+			st_store_name(task));
+		return -EBADMSG;
+	default:
+		dev_err(&task->dev, "store %s: record corrupt in both copies\n",
+			st_store_name(task));
+		return -EBADMSG;
+	}
+}
+
+/**
+ * st_store_commit() - write a new run count into a task's record
+ * @task: the task; a write bumps its logical write counter.
+ * @area: the record as read and decoded into @rec; updated in place.
+ * @rec: the decoded state of @area.
+ * @times_run: the new count.
+ * @save: writes @len bytes at @off of the new @area to the store and
+ *	returns 0 once they are durable.
+ * @ctx: passed to @save.
+ *
+ * One logical write is the codec's saves, in its order (st_record_update()):
+ * none when the record holds @times_run already.  @save may be handed
+ * bytes other than @area's (a spoiled crc).
+ *
+ * Return: 0 or @save's error.
+ */
+int st_store_commit(struct scheduled_task *task, u8 *area,
+		    const struct st_record *rec, u32 times_run,
+		    int (*save)(void *ctx, const u8 *area, unsigned int off,
+				unsigned int len),
+		    void *ctx)
+{
+	struct st_record_plan plan;
+	int i, err = 0;
+
+	st_record_update(area, rec, task->key_hash, times_run, &plan);
+	if (plan.saves)
+		task->store_writes++;
+	for (i = 0; i < plan.saves && !err; i++)
+		err = save(ctx, plan.save[i].from, plan.save[i].off,
+			   plan.save[i].len);
+	return err;
+}
+
+/* Load and decode a single-record backend's area. */
+static int st_area_load(struct scheduled_task *task, const struct st_area_io *io,
+			u8 *area, struct st_record *rec)
+{
+	int err = io->load(task, area);
+
+	if (!err)
+		st_record_decode(area, task->key_hash, rec);
+	return err;
+}
+
+static int st_area_read(struct scheduled_task *task, const struct st_area_io *io,
+			u32 *times_run)
+{
+	u8 area[ST_RECORD_SIZE];
+	struct st_record rec;
+	int err;
+
+	err = st_area_load(task, io, area, &rec);
+	return err ?: st_store_result(task, &rec, times_run);
+}
+
+/*
+ * Rewrites a corrupt record (an administrator's repair) but refuses to
+ * overwrite another task's.
+ */
+static int st_area_write(struct scheduled_task *task, const struct st_area_io *io,
+			 u32 times_run)
+{
+	u8 area[ST_RECORD_SIZE];
+	struct st_record rec;
+	int err;
+
+	err = st_area_load(task, io, area, &rec);
+	if (err)
+		return err;
+	if (rec.state == ST_RECORD_FOREIGN)
+		return st_store_result(task, &rec, &times_run);
+	return st_store_commit(task, area, &rec, times_run, io->save, task);
+}
+
 /* Context: process context, @task->store_lock held. */
 int st_store_read(struct scheduled_task *task, u32 *times_run)
 {

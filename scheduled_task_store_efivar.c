@@ -108,7 +108,13 @@ static int st_efivar_load(struct scheduled_task *task, u8 *area)
 	return efi_status_to_err(status);
 }
 
-/* A variable is written whole: unchanged bytes are written back unchanged. */
+/*
+ * A variable is replaced whole by one SetVariable, which the firmware makes
+ * atomic (EDK2's fault-tolerant write): each save writes the whole record
+ * it is handed, not just its range, so the first save of a new count
+ * already lands it in both copies and the second writes the same bytes
+ * again.
+ */
 static int st_efivar_save(void *ctx, const u8 *area, unsigned int off,
 			  unsigned int len)
 {

@@ -267,7 +267,7 @@ static int st_region_read(struct scheduled_task *task, u32 *times_run)
 	err = st_region_find(task, s);
 	mutex_unlock(&st_region_lock);
 	if (!err)
-		err = st_record_result(task, &s->rec, times_run);
+		err = st_store_result(task, &s->rec, times_run);
 	kfree(s);
 	return err;
 }
@@ -285,8 +285,8 @@ static int st_region_write(struct scheduled_task *task, u32 times_run)
 	err = st_region_find(task, s);
 	if (!err) {
 		rs.offset = s->offset;
-		err = st_record_commit(task, s->area, &s->rec, times_run,
-				       st_region_save, &rs);
+		err = st_store_commit(task, s->area, &s->rec, times_run,
+				      st_region_save, &rs);
 	}
 	mutex_unlock(&st_region_lock);
 	kfree(s);

@@ -533,9 +533,13 @@ static void s07_read_error_refuses_to_run(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, task);
 	KUNIT_EXPECT_EQ(test, st_calls(sc), 1);
 
-	/* It goes bad again: every error reaches the caller. */
+	/*
+	 * It goes bad again: a write reaches the store and fails, a read
+	 * does not reach it and gives the count the store last held.
+	 */
 	st_nv.read_err = -EIO;
-	KUNIT_EXPECT_EQ(test, scheduled_task_times_run_get(task, &n), -EIO);
+	KUNIT_EXPECT_EQ(test, scheduled_task_times_run_get(task, &n), 0);
+	KUNIT_EXPECT_EQ(test, n, 1U);
 	KUNIT_EXPECT_EQ(test, scheduled_task_times_run_set(task, 0), -EIO);
 	KUNIT_EXPECT_STREQ(test, st_state_name(task), "completed");
 	st_nv.read_err = 0;
@@ -571,8 +575,10 @@ static void s07_write_error_is_a_store_error(struct kunit *test)
 /*
  * A write torn after N bytes, on the first or the second of the two saves
  * a logical write makes, from "never ran" to 1 (completion) or from 1 to 0
- * (administrator).  The next boot reads the old count when the first save
- * was torn and the new one when the second was: never garbage.
+ * (administrator).  The next boot reads the new count when the second save
+ * was torn, and the old or the new one when the first was (a cell is
+ * written whole: N bytes of the first save can complete its copy): never
+ * garbage.  kunit/st_record_test.c cuts every byte of the codec's saves.
  */
 struct st_tear_case {
 	const char *store;	/* "cell" or "region" */
@@ -607,8 +613,7 @@ static void s08_torn_write_reads_old_or_new(struct kunit *test)
 	struct st_store_client *sc = st_store_client(test);
 	struct st_client *client;
 	struct scheduled_task *task;
-	u32 old = c->update ? 1 : 0, new = !old;
-	u32 expect = c->save == 1 ? old : new;
+	u32 old = c->update ? 1 : 0, new = !old, read;
 
 	st_store_setup(test, cell ? "nvmem-cell" : "nvmem", ST_NV_NAME ":128:32");
 	st_store_task(sc, "torn", cell ? "st-cell-a" : NULL);
@@ -637,7 +642,12 @@ static void s08_torn_write_reads_old_or_new(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, task);
 	KUNIT_EXPECT_STRNEQ(test, st_state_name(task), "store-error");
 	/* A run at this boot means the count read 0. */
-	KUNIT_EXPECT_EQ(test, st_calls(sc), expect ? 1 : 2);
+	read = st_calls(sc) == 2 ? 0 : 1;
+	if (c->save == 2)
+		KUNIT_EXPECT_EQ(test, read, new);
+	else
+		KUNIT_EXPECT_TRUE(test, read == old || read == new);
+	KUNIT_EXPECT_LE(test, st_calls(sc), 2);
 	KUNIT_EXPECT_EQ(test, st_get(test, task), 1);
 }
 

@@ -117,10 +117,15 @@ PY
 figures=
 kunit_guest "$flavour" "$kdir" $verdict
 
-# What the allocation-failure cases covered.
-set -- $figures
-[ $# -eq 2 ] && [ "${2#*=}" -gt 0 ] &&
-	echo "$g: ${1#*=} allocation points failed one at a time over ${2#*=} operations" |
+# What the exhaustive cases covered.
+for f in $figures; do
+	declare "fig_${f%%=*}=${f#*=}"
+done
+[ "${fig_alloc_ops:-0}" -gt 0 ] &&
+	echo "$g: $fig_alloc allocation points failed one at a time over $fig_alloc_ops operations" |
+	tee -a "$out/results/$g.figures"
+[ "${fig_cuts:-0}" -gt 0 ] &&
+	echo "$g: $fig_cuts power-cut points of record writes, each read back as the old or the new count" |
 	tee -a "$out/results/$g.figures"
 grep -q '^FAIL' "$out/results/$g" && exit 1
 exit 0

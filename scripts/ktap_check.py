@@ -8,8 +8,9 @@ Every suite the sources declare (a struct kunit_suite's .name) and the
 glob selects must be in KTAP, with as many case lines as its plan says:
 a suite that is missing, or that stopped halfway, is a failure and not
 just fewer passes.  Prints one "PASS|FAIL <prefix><suite>: ..." line per
-suite, then "FIGURES alloc_points=<n> alloc_ops=<m>" from the fault
-injection cases' "alloc-faults:" diagnostics.
+suite, then "FIGURES alloc=<n> alloc_ops=<m> cuts=<c>": the allocation
+points the fault-injection cases failed, over how many operations, and
+the power-cut points the record codec case ran.
 """
 import fnmatch
 import re
@@ -68,13 +69,17 @@ def main():
     for name in sorted(set(suites) - set(expected)):
         print(f"FAIL {prefix}{name}: complete: not declared in the sources")
         ok = False
-    points = ops = 0
+    # What the exhaustive cases covered: "<what>: ...: <n> <unit>" lines.
+    figures = {"alloc": 0, "alloc_ops": 0, "cuts": 0}
     for line in lines:
         m = re.search(r"alloc-faults: .*: (\d+) allocation points$", line)
         if m:
-            points += int(m.group(1))
-            ops += 1
-    print(f"FIGURES alloc_points={points} alloc_ops={ops}")
+            figures["alloc"] += int(m.group(1))
+            figures["alloc_ops"] += 1
+        m = re.search(r"record-cuts: .*: (\d+) cut points$", line)
+        if m:
+            figures["cuts"] += int(m.group(1))
+    print("FIGURES " + " ".join(f"{k}={v}" for k, v in figures.items()))
     return 0 if ok else 1
 
 

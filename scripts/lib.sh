@@ -82,7 +82,7 @@ kcsan_split() {
 	function flush() {
 		if (block == "") return
 		if (block ~ mods) printf "%s", block >>ours
-		else { printf "%s", block >>others; n++ }
+		else printf "%s", block >>others
 		block = ""
 	}
 	/^(\[ *[0-9.]+\] )?==================================================+$/ {
@@ -124,10 +124,10 @@ guest_verdict() {
 		esac
 		shift
 	done
-	local done rc taint
-	done=$(grep -a '^ST-GUEST-DONE' "$log" | tail -n 1)
-	rc=${done#ST-GUEST-DONE rc=}
-	if [ -z "$done" ]; then
+	local last rc taint
+	last=$(grep -a '^ST-GUEST-DONE' "$log" | tail -n 1)
+	rc=${last#ST-GUEST-DONE rc=}
+	if [ -z "$last" ]; then
 		result "$g" FAIL "${p}guest-completed" "no ST-GUEST-DONE in $log"
 		tail -n 30 "$log"
 	elif [ "$rc" != 0 ]; then

@@ -20,6 +20,7 @@
 #include <linux/ctype.h>
 #include <linux/device.h>
 #include <linux/module.h>
+#include <linux/platform_device.h>
 #include <linux/pm.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
@@ -189,19 +190,15 @@ st_invoke(struct scheduled_task *task, void *context,
 /* Record a SUCCESS: count it in the store first, then call it completed. */
 static void st_complete(struct scheduled_task *task)
 {
-	u32 n = 0;
-	int err;
+	u32 n;
+	int err = 0;
 
 	mutex_lock(&task->store_lock);
-	if (task->store) {
-		err = st_store_read(task, &n);
-		if (!err)
-			err = st_store_write(task, n + 1);
-	} else {
-		n = task->times_run;
+	n = task->times_run;
+	if (task->store)
+		err = st_store_write(task, n + 1);
+	if (!err)
 		task->times_run = n + 1;
-		err = 0;
-	}
 
 	spin_lock_irq(&task->lock);
 	if (err) {
@@ -399,6 +396,37 @@ static const char *st_invalid_field(const struct scheduled_task_config *cfg)
 	return NULL;
 }
 
+static const char *st_driver_name(struct device *dev)
+{
+	return dev->driver ? dev->driver->name : "none";
+}
+
+/*
+ * A persistent record is found again by its key, "<driver>/<device>/<task>":
+ * the key must name this task on every boot and no other task.  So it is
+ * never truncated, and a device numbered in probe order
+ * (PLATFORM_DEVID_AUTO: "foo.3.auto") cannot give one.
+ */
+static int st_check_identity(struct device *dev, const char *name)
+{
+	int len;
+
+	if (dev_is_platform(dev) && to_platform_device(dev)->id_auto) {
+		dev_err(dev, "persistent task %s: the device is numbered in probe order (PLATFORM_DEVID_AUTO), so its name may belong to another device next boot\n",
+			name);
+		return -EINVAL;
+	}
+	len = snprintf(NULL, 0, "%s/%s/%s", st_driver_name(dev), dev_name(dev),
+		       name);
+	if (len >= ST_KEY_MAX) {
+		dev_err(dev, "persistent task %s: record key %s/%s/%s is %d bytes, more than %d\n",
+			name, st_driver_name(dev), dev_name(dev), name, len,
+			ST_KEY_MAX - 1);
+		return -ENAMETOOLONG;
+	}
+	return 0;
+}
+
 static void st_release(struct device *dev)
 {
 	struct scheduled_task *task = st_from_dev(dev);
@@ -423,8 +451,7 @@ static struct scheduled_task *st_alloc(struct device *client,
 	strscpy(task->name, cfg->name, sizeof(task->name));
 	task->cfg.name = task->name;
 	snprintf(task->key, sizeof(task->key), "%s/%s/%s",
-		 client->driver ? client->driver->name : "none",
-		 dev_name(client), task->name);
+		 st_driver_name(client), dev_name(client), task->name);
 	task->key_hash = st_record_key_hash(task->key);
 	task->wq = cfg->wq ?: st_wq;
 
@@ -476,6 +503,10 @@ static void st_load_times_run(struct scheduled_task *task)
 
 	mutex_lock(&task->store_lock);
 	err = st_store_read(task, &n);
+	if (err)
+		task->store_read_err = err;
+	else
+		task->times_run = n;
 	mutex_unlock(&task->store_lock);
 
 	spin_lock_irq(&task->lock);
@@ -508,10 +539,16 @@ static void st_load_times_run(struct scheduled_task *task)
  *
  * Context: process context; may sleep (and runs the callback for immediate
  * tasks).
- * Return: the task, or ERR_PTR() with -EINVAL for an invalid @dev or @cfg,
- * -EEXIST if @dev already has a task of that name, -ENODEV if a persistent
- * task has no store, -EIO if an immediate first run returned
- * %SCHEDULED_TASK_FAIL, -ENOMEM.  Never NULL.
+ * A persistent task's record is keyed by the driver's, the device's and the
+ * task's names, which must stay the same from boot to boot.
+ *
+ * Return: the task, or ERR_PTR() with -EINVAL for an invalid @dev or @cfg
+ * (or a persistent task on a device named in probe order,
+ * PLATFORM_DEVID_AUTO), -ENAMETOOLONG if a persistent task's record key
+ * would be longer than 127 bytes, -EEXIST if @dev already has
+ * a task of that name, -ENODEV if a persistent task has no store, -EIO if
+ * an immediate first run returned %SCHEDULED_TASK_FAIL, -ENOMEM.  Never
+ * NULL.
  */
 struct scheduled_task *
 scheduled_task_create(struct device *dev,
@@ -535,6 +572,11 @@ scheduled_task_create(struct device *dev,
 			cfg->name && st_valid_name(cfg->name) ? cfg->name : "?",
 			field);
 		return ERR_PTR(-EINVAL);
+	}
+	if (cfg->persistence == SCHEDULED_TASK_PERSISTENT) {
+		err = st_check_identity(dev, cfg->name);
+		if (err)
+			return ERR_PTR(err);
 	}
 
 	task = st_alloc(dev, cfg);
@@ -671,12 +713,18 @@ void scheduled_task_destroy(struct scheduled_task *task)
 			  "destroyed from its own callback\n"))
 		return;
 
+	/*
+	 * The sysfs files go first: device_del() waits for the attribute
+	 * callbacks under way and none starts after it, so nothing reaches
+	 * the store once it is detached below.
+	 */
+	device_del(&task->dev);
 	st_stop(task, true);
 	dev_dbg(&task->dev, "destroyed\n");
 	mutex_lock(&task->store_lock);
 	st_store_detach(task);
 	mutex_unlock(&task->store_lock);
-	device_unregister(&task->dev);
+	put_device(&task->dev);
 }
 EXPORT_SYMBOL_NS_GPL(scheduled_task_destroy, SCHEDULED_TASK);
 
@@ -853,25 +901,24 @@ EXPORT_SYMBOL_NS_GPL(scheduled_task_execute_now_deferred_ex, SCHEDULED_TASK);
  * @task: the task.
  * @times_run: where to store the count.
  *
- * Reads the persistent store for a %SCHEDULED_TASK_PERSISTENT task, memory
- * otherwise.  (DMF: TimesRunGet.)
+ * The count of a %SCHEDULED_TASK_PERSISTENT task is the one its store
+ * held at create, kept up to date by every write since: reading it never
+ * reaches the store (firmware calls can be slow, and sysfs lets any user
+ * read).  (DMF: TimesRunGet.)
  *
  * Context: process context; may sleep.
- * Return: 0, or the store's negative error code (then @times_run is not
- * written).
+ * Return: 0, or the error with which the store could not be read at
+ * create, until a write succeeds (then @times_run is not written).
  */
 int scheduled_task_times_run_get(struct scheduled_task *task, u32 *times_run)
 {
-	int err = 0;
+	int err;
 
 	mutex_lock(&task->store_lock);
-	if (task->store)
-		err = st_store_read(task, times_run);
-	else
+	err = task->store_read_err;
+	if (!err)
 		*times_run = task->times_run;
 	mutex_unlock(&task->store_lock);
-	if (err)
-		dev_err(&task->dev, "cannot read times_run: %d\n", err);
 	return err;
 }
 EXPORT_SYMBOL_NS_GPL(scheduled_task_times_run_get, SCHEDULED_TASK);
@@ -896,9 +943,9 @@ int scheduled_task_times_run_set(struct scheduled_task *task, u32 times_run)
 	mutex_lock(&task->store_lock);
 	if (task->store)
 		err = st_store_write(task, times_run);
-	else
-		task->times_run = times_run;
 	if (!err) {
+		task->times_run = times_run;
+		task->store_read_err = 0;
 		spin_lock_irq(&task->lock);
 		task->completed = times_run > 0;
 		task->store_error = false;

@@ -7,6 +7,8 @@
 
 #include <kunit/test.h>
 #include <linux/delay.h>
+#include <linux/file.h>
+#include <linux/fs.h>
 #include <linux/kthread.h>
 #include <linux/module.h>
 #include <linux/platform_device.h>
@@ -983,12 +985,15 @@ struct st_fake_store {
 	int reads, writes;
 	int read_err, write_err;
 	bool completed_before_write;
+	bool detached;
+	int after_detach;	/* reads and writes of a detached store */
 };
 
 static struct st_fake_store st_fake;
 
 static int st_fake_read(struct scheduled_task *task, u32 *times_run)
 {
+	st_fake.after_detach += st_fake.detached;
 	st_fake.reads++;
 	if (st_fake.read_err)
 		return st_fake.read_err;
@@ -998,6 +1003,7 @@ static int st_fake_read(struct scheduled_task *task, u32 *times_run)
 
 static int st_fake_write(struct scheduled_task *task, u32 times_run)
 {
+	st_fake.after_detach += st_fake.detached;
 	st_fake.writes++;
 	if (task->completed)
 		st_fake.completed_before_write = true;
@@ -1007,10 +1013,16 @@ static int st_fake_write(struct scheduled_task *task, u32 times_run)
 	return 0;
 }
 
+static void st_fake_detach(struct scheduled_task *task)
+{
+	st_fake.detached = true;
+}
+
 static const struct st_store_ops st_fake_ops = {
 	.name = "fake",
 	.read = st_fake_read,
 	.write = st_fake_write,
+	.detach = st_fake_detach,
 };
 
 static void st_fake_reset(void *unused)
@@ -1064,12 +1076,40 @@ static void b16_persistent_write_precedes_completion(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, st_fake.completed_before_write);
 	KUNIT_EXPECT_STREQ(test, st_state_name(task), "completed");
 
-	/* Get and set go to the store. */
-	st_fake.value = 9;
-	KUNIT_EXPECT_EQ(test, scheduled_task_times_run_get(task, &n), 0);
-	KUNIT_EXPECT_EQ(test, n, 9U);
+	/* Set writes through; get gives what the store last took. */
 	KUNIT_EXPECT_EQ(test, scheduled_task_times_run_set(task, 3), 0);
 	KUNIT_EXPECT_EQ(test, st_fake.value, 3U);
+	KUNIT_EXPECT_EQ(test, scheduled_task_times_run_get(task, &n), 0);
+	KUNIT_EXPECT_EQ(test, n, 3U);
+}
+
+/* 100 reads of the sysfs attribute: not one reaches the store. */
+static void b16_reads_never_reach_the_store(struct kunit *test)
+{
+	struct st_rec *rec = st_rec_new(test);
+	struct scheduled_task_config cfg = st_cfg("reads", rec, PERS, IMM, PROBE);
+	struct scheduled_task *task;
+	struct file *file;
+	char path[96], buf[16];
+	int i, reads;
+
+	st_use_fake_store(test);
+	task = st_new(test, st_dev(test), &cfg);
+	reads = st_fake.reads;
+	snprintf(path, sizeof(path), "/sys/class/scheduled_task/%s/times_run",
+		 dev_name(&task->dev));
+	file = filp_open(path, O_RDONLY, 0);
+	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(file), "open %s", path);
+	for (i = 0; i < 100; i++) {
+		loff_t pos = 0;
+		ssize_t len = kernel_read(file, buf, sizeof(buf) - 1, &pos);
+
+		KUNIT_EXPECT_EQ(test, len, 2);
+		if (len == 2)
+			KUNIT_EXPECT_EQ(test, buf[0], '1');
+	}
+	fput(file);
+	KUNIT_EXPECT_EQ(test, st_fake.reads, reads);
 }
 
 static void b16_store_errors_reach_the_caller(struct kunit *test)
@@ -1085,10 +1125,8 @@ static void b16_store_errors_reach_the_caller(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, scheduled_task_times_run_set(task, 4), -EIO);
 	KUNIT_EXPECT_EQ(test, st_fake.value, 0U);
 	KUNIT_EXPECT_STREQ(test, st_state_name(task), "idle");
-	st_fake.read_err = -ENXIO;
-	KUNIT_EXPECT_EQ(test, scheduled_task_times_run_get(task, &n), -ENXIO);
-	KUNIT_EXPECT_EQ(test, n, 77U);
-	st_fake.read_err = 0;
+	KUNIT_EXPECT_EQ(test, scheduled_task_times_run_get(task, &n), 0);
+	KUNIT_EXPECT_EQ(test, n, 0U);
 
 	/* A completion the store cannot record leaves the task not done. */
 	KUNIT_EXPECT_EQ(test, scheduled_task_execute_now_deferred_ex(task), 0);
@@ -1119,6 +1157,65 @@ static void b17_each_task_has_its_own_record(struct kunit *test)
 	snprintf(key, sizeof(key), "st-kunit-client/%s/rec-a", dev_name(dev));
 	KUNIT_EXPECT_STREQ(test, ta->key, key);
 	KUNIT_EXPECT_STREQ(test, st_store_name(ta), "ram");
+}
+
+/*
+ * A record key is never cut short: two tasks whose keys differ only past
+ * ST_KEY_MAX would share one record, and the second would never run.
+ */
+static void b17_key_too_long_is_refused(struct kunit *test)
+{
+	char long_dev[101];	/* "none/<100 bytes>/<32 bytes>": 138 bytes */
+	struct st_rec *rec = st_rec_new(test);
+	struct scheduled_task_config a = st_cfg("long-task-name-number-one-aaaa-1", rec,
+						PERS, IMM, PROBE);
+	struct scheduled_task_config b = a;
+	struct scheduled_task *ta, *tb;
+	struct device *dev;
+
+	b.name = "long-task-name-number-one-aaaa-2";
+	memset(long_dev, 'd', sizeof(long_dev) - 1);
+	long_dev[sizeof(long_dev) - 1] = '\0';
+	dev = root_device_register(long_dev);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dev);
+	ta = scheduled_task_create(dev, &a);
+	tb = scheduled_task_create(dev, &b);
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(ta), -ENAMETOOLONG);
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(tb), -ENAMETOOLONG);
+	KUNIT_EXPECT_EQ(test, st_calls(rec), 0);
+	scheduled_task_destroy(ta);
+	scheduled_task_destroy(tb);
+
+	/* Not persistent: no record, no key to keep. */
+	a.persistence = NP;
+	ta = scheduled_task_create(dev, &a);
+	KUNIT_EXPECT_FALSE(test, IS_ERR(ta));
+	scheduled_task_destroy(ta);
+	root_device_unregister(dev);
+}
+
+/* A device named in probe order cannot identify a record across boots. */
+static void b17_auto_numbered_device_is_refused(struct kunit *test)
+{
+	struct st_rec *rec = st_rec_new(test);
+	struct scheduled_task_config cfg = st_cfg("auto", rec, PERS, IMM, PROBE);
+	struct platform_device *pdev;
+	struct scheduled_task *task;
+
+	pdev = platform_device_register_simple("st-kunit-auto", PLATFORM_DEVID_AUTO,
+					       NULL, 0);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, pdev);
+	task = scheduled_task_create(&pdev->dev, &cfg);
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(task), -EINVAL);
+	KUNIT_EXPECT_EQ(test, st_calls(rec), 0);
+	scheduled_task_destroy(task);
+
+	cfg.persistence = NP;
+	task = scheduled_task_create(&pdev->dev, &cfg);
+	KUNIT_EXPECT_FALSE(test, IS_ERR(task));
+	KUNIT_EXPECT_EQ(test, st_calls(rec), 1);
+	scheduled_task_destroy(task);
+	platform_device_unregister(pdev);
 }
 
 static void b20_unreadable_store_refuses_to_run(struct kunit *test)
@@ -1245,6 +1342,71 @@ static void b18_unbind_while_busy_is_safe(struct kunit *test)
 	destroy_workqueue(td->wq);
 }
 
+/* A sysfs write that is under way while its task is destroyed. */
+struct st_late_write {
+	struct file *file;
+	ssize_t ret;
+};
+
+static int st_late_write_thread(void *data)
+{
+	struct st_late_write *w = data;
+	loff_t pos = 0;
+
+	w->ret = kernel_write(w->file, "0\n", 2, &pos);
+	while (!kthread_should_stop())
+		msleep(20);
+	return 0;
+}
+
+static int st_destroy_thread(void *task)
+{
+	scheduled_task_destroy(task);
+	while (!kthread_should_stop())
+		msleep(20);
+	return 0;
+}
+
+static void b18_sysfs_never_reaches_a_detached_store(struct kunit *test)
+{
+	struct st_rec *rec = st_rec_new(test);
+	struct scheduled_task_config cfg = st_cfg("late", rec, PERS, DEF, DEMAND);
+	struct st_late_write w = {};
+	struct task_struct *destroyer, *writer;
+	struct scheduled_task *task;
+	char path[96];
+
+	st_use_fake_store(test);
+	task = scheduled_task_create(st_dev(test), &cfg);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, task);
+	snprintf(path, sizeof(path), "/sys/class/scheduled_task/%s/times_run",
+		 dev_name(&task->dev));
+	w.file = filp_open(path, O_WRONLY, 0);
+	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(w.file), "open %s", path);
+
+	/*
+	 * Hold the store: destroy queues for it first, then the write.
+	 * Whatever the order, the write must not reach the store once
+	 * destroy has detached it.
+	 */
+	mutex_lock(&task->store_lock);
+	destroyer = kthread_run(st_destroy_thread, task, "st-destroy");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(destroyer));
+	msleep(200);
+	writer = kthread_run(st_late_write_thread, &w, "st-late-write");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(writer));
+	msleep(200);
+	mutex_unlock(&task->store_lock);
+
+	kthread_stop(destroyer);
+	kthread_stop(writer);
+	fput(w.file);
+	KUNIT_EXPECT_TRUE(test, st_fake.detached);
+	KUNIT_EXPECT_EQ(test, st_fake.after_detach, 0);
+	/* A write that came too late is refused, not lost in a freed task. */
+	KUNIT_EXPECT_EQ(test, w.ret, -ENODEV);
+}
+
 static void b18_destroy_waits_for_running_callback(struct kunit *test)
 {
 	struct st_rec *rec = st_rec_new(test);
@@ -1369,10 +1531,14 @@ static struct kunit_case st_behaviour_cases[] = {
 	KUNIT_CASE(b15_restart_reschedules_deferred),
 	KUNIT_CASE(b16_times_run_counts_and_rearms),
 	KUNIT_CASE(b16_persistent_write_precedes_completion),
+	KUNIT_CASE(b16_reads_never_reach_the_store),
 	KUNIT_CASE(b16_store_errors_reach_the_caller),
 	KUNIT_CASE(b17_each_task_has_its_own_record),
+	KUNIT_CASE(b17_key_too_long_is_refused),
+	KUNIT_CASE(b17_auto_numbered_device_is_refused),
 	KUNIT_CASE_SLOW(b18_unbind_while_busy_is_safe),
 	KUNIT_CASE(b18_destroy_waits_for_running_callback),
+	KUNIT_CASE(b18_sysfs_never_reaches_a_detached_store),
 	KUNIT_CASE(b18_probe_failure_releases_task),
 	KUNIT_CASE(b19_nothing_runs_while_suspended),
 	KUNIT_CASE(b20_unreadable_store_refuses_to_run),

@@ -151,6 +151,8 @@ void st_kunit_suite_exit(struct kunit_suite *suite)
 	st_store_configure("auto", "");
 }
 
+static atomic_t st_client_ids = ATOMIC_INIT(0);
+
 static void st_client_release(void *data)
 {
 	struct st_client *client = data;
@@ -174,8 +176,12 @@ struct st_client *st_client_new(struct kunit *test, st_probe_fn probe,
 	client->probe = probe;
 	client->data = data;
 
+	/*
+	 * Numbered here, not PLATFORM_DEVID_AUTO: persistent tasks refuse a
+	 * device whose name depends on probe order.
+	 */
 	client->pdev = platform_device_alloc("st-kunit-client",
-					     PLATFORM_DEVID_AUTO);
+					     atomic_inc_return(&st_client_ids));
 	KUNIT_ASSERT_NOT_NULL(test, client->pdev);
 	err = platform_device_add_data(client->pdev, &client, sizeof(client));
 	if (!err)

@@ -495,7 +495,10 @@ static int st_add(struct scheduled_task *task)
 	return err;
 }
 
-/* PERSISTENT tasks start completed if their record says they ran. */
+/*
+ * PERSISTENT tasks are completed when their record says they ran: read at
+ * create and again at hibernation restore.
+ */
 static void st_load_times_run(struct scheduled_task *task)
 {
 	u32 n;
@@ -1077,6 +1080,12 @@ static int st_pm_restore(struct device *dev)
 {
 	struct scheduled_task *task = st_from_dev(dev);
 
+	/*
+	 * The kernel that booted to restore this image may have run the task
+	 * and recorded it: the store says what happened, not the image.
+	 */
+	if (task->store)
+		st_load_times_run(task);
 	st_wake(task);
 	return st_power_up(task, SCHEDULED_TASK_POWER_OFF);
 }

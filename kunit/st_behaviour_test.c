@@ -1112,6 +1112,36 @@ static void b16_reads_never_reach_the_store(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, st_fake.reads, reads);
 }
 
+/*
+ * Hibernation: the kernel that boots to restore an image may run a
+ * persistent task and record it.  The restored image must believe the
+ * store, not its own memory, and not run the task a second time.
+ */
+static void b16_restore_rereads_the_record(struct kunit *test)
+{
+	struct st_rec *rec = st_rec_new(test);
+	struct scheduled_task_config cfg = st_cfg("hib", rec, PERS, IMM, RESUME);
+	struct scheduled_task *task;
+	u32 n;
+
+	st_use_fake_store(test);
+	/* The first power-up fails and waits for a retry far away. */
+	rec->script[1] = SCHEDULED_TASK_FAIL_TRY_AGAIN;
+	cfg.retry_ms_on_fail = ST_FOREVER_MS;
+	task = st_new(test, st_dev(test), &cfg);
+	KUNIT_EXPECT_EQ(test, st_calls(rec), 1);
+	KUNIT_EXPECT_STRNEQ(test, st_state_name(task), "completed");
+
+	/* The boot kernel ran it and wrote 1; then this image is restored. */
+	st_fake.value = 1;
+	KUNIT_EXPECT_EQ(test, st_pm(task, st_class.pm->restore), 0);
+	st_flush(task);
+	KUNIT_EXPECT_EQ(test, st_calls(rec), 1);
+	KUNIT_EXPECT_STREQ(test, st_state_name(task), "completed");
+	KUNIT_EXPECT_EQ(test, scheduled_task_times_run_get(task, &n), 0);
+	KUNIT_EXPECT_EQ(test, n, 1U);
+}
+
 static void b16_store_errors_reach_the_caller(struct kunit *test)
 {
 	struct st_rec *rec = st_rec_new(test);
@@ -1532,6 +1562,7 @@ static struct kunit_case st_behaviour_cases[] = {
 	KUNIT_CASE(b16_times_run_counts_and_rearms),
 	KUNIT_CASE(b16_persistent_write_precedes_completion),
 	KUNIT_CASE(b16_reads_never_reach_the_store),
+	KUNIT_CASE(b16_restore_rereads_the_record),
 	KUNIT_CASE(b16_store_errors_reach_the_caller),
 	KUNIT_CASE(b17_each_task_has_its_own_record),
 	KUNIT_CASE(b17_key_too_long_is_refused),

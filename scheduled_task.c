@@ -433,8 +433,29 @@ static void st_release(struct device *dev)
 
 	mutex_destroy(&task->run_lock);
 	lockdep_unregister_key(&task->run_key);
+	lockdep_unregister_key(&task->dwork_key);
+	lockdep_unregister_key(&task->ex_key);
+	lockdep_unregister_key(&task->legacy_key);
 	mutex_destroy(&task->store_lock);
 	kfree(task);
+}
+
+/*
+ * The work items, each a lockdep class of its own task (INIT_WORK() gives
+ * all tasks one class per item): a callback may cancel or destroy another
+ * task, flushing that task's work from inside its own, and with one class
+ * lockdep would report that as recursion.
+ */
+static void st_init_work(struct scheduled_task *task)
+{
+	lockdep_register_key(&task->dwork_key);
+	lockdep_register_key(&task->ex_key);
+	lockdep_register_key(&task->legacy_key);
+	__INIT_WORK_KEY(&task->dwork.work, st_dwork_fn, 0, &task->dwork_key);
+	timer_setup(&task->dwork.timer, delayed_work_timer_fn, TIMER_IRQSAFE);
+	__INIT_WORK_KEY(&task->ex_work, st_ex_work_fn, 0, &task->ex_key);
+	__INIT_WORK_KEY(&task->legacy_work, st_legacy_work_fn, 0,
+			&task->legacy_key);
 }
 
 static struct scheduled_task *st_alloc(struct device *client,
@@ -461,9 +482,7 @@ static struct scheduled_task *st_alloc(struct device *client,
 	mutex_init(&task->store_lock);
 	spin_lock_init(&task->lock);
 	INIT_LIST_HEAD(&task->legacy_calls);
-	INIT_DELAYED_WORK(&task->dwork, st_dwork_fn);
-	INIT_WORK(&task->ex_work, st_ex_work_fn);
-	INIT_WORK(&task->legacy_work, st_legacy_work_fn);
+	st_init_work(task);
 
 	device_initialize(&task->dev);
 	task->dev.class = &st_class;

@@ -46,6 +46,10 @@ struct st_store_ops;
  * @run_lock: held across every callback invocation (B13).
  * @run_key: lockdep class of @run_lock, per task, so a callback may run
  *	another task's execute_now() without a false recursion report.
+ * @dwork_key: lockdep class of @dwork, per task for the same reason: a
+ *	callback may cancel or destroy another task.
+ * @ex_key: likewise for @ex_work.
+ * @legacy_key: likewise for @legacy_work.
  * @runner: the thread inside the callback, NULL when none; lets calls made
  *	from the callback itself avoid waiting for themselves.
  * @store_lock: serializes times_run read-modify-write with the store.
@@ -86,6 +90,7 @@ struct scheduled_task {
 
 	struct mutex run_lock;		/* one invocation at a time */
 	struct lock_class_key run_key;
+	struct lock_class_key dwork_key, ex_key, legacy_key;
 	struct task_struct *runner;
 
 	struct mutex store_lock;	/* times_run read-modify-write */

@@ -6,6 +6,7 @@
  */
 
 #include <kunit/test.h>
+#include <linux/debug_locks.h>
 #include <linux/delay.h>
 #include <linux/file.h>
 #include <linux/fs.h>
@@ -944,6 +945,42 @@ static void b14_cancel_waits_for_running_callback(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, st_state_name(c.task), "cancelled");
 }
 
+/* B's callback cancels task A while A's callback runs on another worker. */
+static void st_cancel_other(struct st_rec *rec, struct scheduled_task *task,
+			    int call)
+{
+	scheduled_task_cancel(rec->hook_data);
+}
+
+static void b14_callback_cancels_another_task(struct kunit *test)
+{
+	struct st_rec *ra = st_rec_new(test), *rb = st_rec_new(test);
+	struct scheduled_task_config a = st_cfg("a", ra, NP, DEF, DEMAND);
+	struct scheduled_task_config b = st_cfg("b", rb, NP, DEF, DEMAND);
+	struct device *dev = st_dev(test);
+	struct scheduled_task *ta = st_new(test, dev, &a);
+	struct scheduled_task *tb = st_new(test, dev, &b);
+	struct completion *hold;
+
+	KUNIT_ASSERT_TRUE_MSG(test, debug_locks, "lockdep was off before the test");
+	ra->then = SCHEDULED_TASK_FAIL;
+	hold = st_rec_hold(ra);
+	KUNIT_ASSERT_EQ(test, scheduled_task_execute_now_deferred_ex(ta), 0);
+	KUNIT_ASSERT_GT(test, wait_for_completion_timeout(&ra->entered, ST_WAIT), 0UL);
+
+	rb->hook = st_cancel_other;
+	rb->hook_data = ta;
+	KUNIT_ASSERT_EQ(test, scheduled_task_execute_now_deferred_ex(tb), 0);
+	KUNIT_ASSERT_GT(test, wait_for_completion_timeout(&rb->entered, ST_WAIT), 0UL);
+	msleep(100);	/* B is waiting for A's callback inside cancel */
+	complete_all(hold);
+	KUNIT_EXPECT_TRUE(test, st_rec_wait(rb, 1));
+	st_flush(tb);
+	KUNIT_EXPECT_STREQ(test, st_state_name(ta), "cancelled");
+	/* Two tasks' work items are not one lock: no report, lockdep on. */
+	KUNIT_EXPECT_TRUE(test, debug_locks);
+}
+
 /* ---- B15 --------------------------------------------------------------- */
 
 static void b15_restart_reschedules_deferred(struct kunit *test)
@@ -1558,6 +1595,7 @@ static struct kunit_case st_behaviour_cases[] = {
 	KUNIT_CASE(b14_cancel_drops_pending_work),
 	KUNIT_CASE(b14_cancel_from_own_callback_stops_future_runs),
 	KUNIT_CASE(b14_cancel_waits_for_running_callback),
+	KUNIT_CASE(b14_callback_cancels_another_task),
 	KUNIT_CASE(b15_restart_reschedules_deferred),
 	KUNIT_CASE(b16_times_run_counts_and_rearms),
 	KUNIT_CASE(b16_persistent_write_precedes_completion),

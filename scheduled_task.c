@@ -716,6 +716,21 @@ static void st_stop(struct scheduled_task *task, bool dying)
 	mutex_unlock(&task->run_lock);
 }
 
+/*
+ * What every call taking a task does first with it: NULL and ERR_PTR()
+ * (a create that failed, unchecked) are refused with a message, not
+ * dereferenced.  A rate-limited pr_err, not a WARN: tests pass them on
+ * purpose.
+ */
+static bool st_invalid_task(const struct scheduled_task *task,
+			    const char *call)
+{
+	if (!IS_ERR_OR_NULL(task))
+		return false;
+	pr_err_ratelimited("%s: invalid task %pe\n", call, task);
+	return true;
+}
+
 /**
  * scheduled_task_destroy() - stop a task and free it
  * @task: the task; NULL or an ERR_PTR() is ignored.
@@ -730,7 +745,7 @@ static void st_stop(struct scheduled_task *task, bool dying)
 void scheduled_task_destroy(struct scheduled_task *task)
 {
 	if (IS_ERR_OR_NULL(task))
-		return;
+		return;		/* a failed create's result: nothing to do */
 	if (dev_WARN_ONCE(&task->dev, st_is_self(task),
 			  "destroyed from its own callback\n"))
 		return;
@@ -764,6 +779,9 @@ EXPORT_SYMBOL_NS_GPL(scheduled_task_destroy, SCHEDULED_TASK);
  */
 void scheduled_task_cancel(struct scheduled_task *task)
 {
+	if (st_invalid_task(task, __func__))
+		return;
+
 	st_stop(task, false);
 	dev_dbg(&task->dev, "cancelled\n");
 }
@@ -783,6 +801,9 @@ EXPORT_SYMBOL_NS_GPL(scheduled_task_cancel, SCHEDULED_TASK);
 void scheduled_task_restart(struct scheduled_task *task)
 {
 	unsigned long flags;
+
+	if (st_invalid_task(task, __func__))
+		return;
 
 	spin_lock_irqsave(&task->lock, flags);
 	if (!task->dying) {
@@ -818,6 +839,9 @@ enum scheduled_task_result
 scheduled_task_execute_now(struct scheduled_task *task, void *context)
 {
 	enum scheduled_task_result result;
+
+	if (st_invalid_task(task, __func__))
+		return SCHEDULED_TASK_RESULT_INVALID;
 
 	if (st_is_self(task)) {
 		dev_err_ratelimited(&task->dev,
@@ -856,6 +880,9 @@ int scheduled_task_execute_now_deferred(struct scheduled_task *task,
 	struct st_call *call;
 	unsigned long flags;
 	int err = 0;
+
+	if (st_invalid_task(task, __func__))
+		return -EINVAL;
 
 	call = kmalloc(sizeof(*call), GFP_ATOMIC);
 	if (!call)
@@ -901,6 +928,9 @@ int scheduled_task_execute_now_deferred_ex(struct scheduled_task *task)
 	unsigned long flags;
 	int err = 0;
 
+	if (st_invalid_task(task, __func__))
+		return -EINVAL;
+
 	spin_lock_irqsave(&task->lock, flags);
 	if (task->cancelled || task->dying) {
 		err = -ECANCELED;
@@ -936,6 +966,9 @@ int scheduled_task_times_run_get(struct scheduled_task *task, u32 *times_run)
 {
 	int err;
 
+	if (st_invalid_task(task, __func__))
+		return -EINVAL;
+
 	mutex_lock(&task->store_lock);
 	err = task->store_read_err;
 	if (!err)
@@ -961,6 +994,9 @@ EXPORT_SYMBOL_NS_GPL(scheduled_task_times_run_get, SCHEDULED_TASK);
 int scheduled_task_times_run_set(struct scheduled_task *task, u32 times_run)
 {
 	int err = 0;
+
+	if (st_invalid_task(task, __func__))
+		return -EINVAL;
 
 	mutex_lock(&task->store_lock);
 	if (task->store)
@@ -1002,6 +1038,9 @@ EXPORT_SYMBOL_NS_GPL(scheduled_task_times_run_set, SCHEDULED_TASK);
 int scheduled_task_resume(struct scheduled_task *task,
 			  enum scheduled_task_power_state previous_state)
 {
+	if (st_invalid_task(task, __func__))
+		return -EINVAL;
+
 	if (previous_state <= SCHEDULED_TASK_POWER_NONE ||
 	    previous_state > SCHEDULED_TASK_POWER_RUNTIME_SUSPENDED) {
 		dev_err(&task->dev, "resume: invalid previous state %d\n",
@@ -1021,6 +1060,9 @@ EXPORT_SYMBOL_NS_GPL(scheduled_task_resume, SCHEDULED_TASK);
  */
 struct device *scheduled_task_device(struct scheduled_task *task)
 {
+	if (st_invalid_task(task, __func__))
+		return NULL;
+
 	return task->client;
 }
 EXPORT_SYMBOL_NS_GPL(scheduled_task_device, SCHEDULED_TASK);
@@ -1034,6 +1076,9 @@ EXPORT_SYMBOL_NS_GPL(scheduled_task_device, SCHEDULED_TASK);
  */
 void *scheduled_task_context(struct scheduled_task *task)
 {
+	if (st_invalid_task(task, __func__))
+		return NULL;
+
 	return task->cfg.context;
 }
 EXPORT_SYMBOL_NS_GPL(scheduled_task_context, SCHEDULED_TASK);

@@ -129,6 +129,35 @@ static void b01_invalid_config_is_einval(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, st_calls(rec), 0);
 }
 
+/* Every call refuses NULL and a failed create's ERR_PTR() cleanly. */
+static void b01_invalid_task_pointer_is_refused(struct kunit *test)
+{
+	struct scheduled_task *bad[] = { NULL, ERR_PTR(-ENOMEM) };
+	u32 n = 5;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		struct scheduled_task *t = bad[i];
+
+		scheduled_task_cancel(t);
+		scheduled_task_restart(t);
+		scheduled_task_destroy(t);
+		KUNIT_EXPECT_EQ(test, scheduled_task_execute_now(t, NULL),
+				SCHEDULED_TASK_RESULT_INVALID);
+		KUNIT_EXPECT_EQ(test, scheduled_task_execute_now_deferred(t, NULL),
+				-EINVAL);
+		KUNIT_EXPECT_EQ(test, scheduled_task_execute_now_deferred_ex(t),
+				-EINVAL);
+		KUNIT_EXPECT_EQ(test, scheduled_task_times_run_get(t, &n), -EINVAL);
+		KUNIT_EXPECT_EQ(test, n, 5U);
+		KUNIT_EXPECT_EQ(test, scheduled_task_times_run_set(t, 0), -EINVAL);
+		KUNIT_EXPECT_EQ(test, scheduled_task_resume(t, SCHEDULED_TASK_POWER_OFF),
+				-EINVAL);
+		KUNIT_EXPECT_NULL(test, scheduled_task_device(t));
+		KUNIT_EXPECT_NULL(test, scheduled_task_context(t));
+	}
+}
+
 static void b01_duplicate_name_is_eexist(struct kunit *test)
 {
 	struct device *dev = st_dev(test), *other = st_dev(test);
@@ -1567,6 +1596,7 @@ static void b19_nothing_runs_while_suspended(struct kunit *test)
 static struct kunit_case st_behaviour_cases[] = {
 	KUNIT_CASE(b01_invalid_config_is_einval),
 	KUNIT_CASE(b01_duplicate_name_is_eexist),
+	KUNIT_CASE(b01_invalid_task_pointer_is_refused),
 	KUNIT_CASE(b02_probe_immediate_runs_inside_create),
 	KUNIT_CASE(b02_probe_immediate_fail_fails_create),
 	KUNIT_CASE(b02_probe_immediate_fail_try_again_arms_retry),

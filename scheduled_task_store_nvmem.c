@@ -8,13 +8,10 @@
  * first ST_RECORD_SIZE bytes.  For EEPROMs on boards that describe them.
  *
  * "nvmem": module parameter nvmem=<device>:<offset>:<size> names a region
- * of any NVMEM device, cut in ST_RECORD_SIZE-byte slots.  A task's slot is
- * found by open addressing on its key hash: start at hash % slots, skip
- * slots holding other tasks' records, stop at the first blank slot (the
- * record is absent and the slot is where it will be written), at our own
- * record, or at a corrupt one (a store error until an administrator
- * writes times_run, which claims it).  One lock covers every region
- * access, so two tasks never claim the same blank slot.
+ * of any NVMEM device, cut in ST_RECORD_SIZE-byte slots.  A task's record
+ * is looked for in every slot; a task without one takes the first blank
+ * slot from hash % slots on (see st_region_find()).  One lock covers every
+ * region access, so two tasks never claim the same blank slot.
  */
 
 #include <linux/device.h>
@@ -210,28 +207,56 @@ static void st_region_detach(struct scheduled_task *task)
 	task->store_priv = NULL;
 }
 
-/* Find @task's slot; region lock held.  -ENOSPC: every slot is taken. */
-static int st_region_find(struct scheduled_task *task, struct st_slot *s)
+/*
+ * Find @task's slot; region lock held.  Every slot is read: the task's
+ * record is wherever it is (a region that grew or moved, a record written
+ * past a slot that was blank then).  Without a record, the task gets the
+ * first blank slot from key_hash % slots on, unless a slot is corrupt:
+ * that may be this task's record, damaged, so a read (@for_write false)
+ * fails with -EBADMSG, and only a write (an administrator setting
+ * times_run) goes ahead, to a blank slot.  A corrupt slot is never taken.
+ * -ENOSPC: no record of the task and no blank slot.
+ */
+static int st_region_find(struct scheduled_task *task, struct st_slot *s,
+			  bool for_write)
 {
 	struct st_region *r = task->store_priv;
-	unsigned int i, slot;
+	unsigned int i, offset, corrupt = 0, corrupt_at = 0;
+	u8 area[ST_RECORD_SIZE];
+	struct st_record rec;
+	bool blank = false;
 	int ret;
 
 	lockdep_assert_held(&st_region_lock);
 	for (i = 0; i < r->slots; i++) {
-		slot = (task->key_hash + i) % r->slots;
-		s->offset = r->offset + slot * ST_RECORD_SIZE;
-		ret = nvmem_device_read(r->nvmem, s->offset, ST_RECORD_SIZE,
-					s->area);
+		offset = r->offset +
+			 (task->key_hash + i) % r->slots * ST_RECORD_SIZE;
+		ret = nvmem_device_read(r->nvmem, offset, ST_RECORD_SIZE, area);
 		if (ret < 0)
 			return ret;
 		if (ret != ST_RECORD_SIZE)
 			return -EIO;
-		st_record_decode(s->area, task->key_hash, &s->rec);
-		if (s->rec.state != ST_RECORD_FOREIGN)
-			return 0;
+		st_record_decode(area, task->key_hash, &rec);
+		if (rec.state == ST_RECORD_CORRUPT && !corrupt++)
+			corrupt_at = offset;
+		if (rec.state == ST_RECORD_OURS ||
+		    (rec.state == ST_RECORD_ABSENT && !blank)) {
+			s->offset = offset;
+			memcpy(s->area, area, sizeof(area));
+			s->rec = rec;
+			blank = rec.state == ST_RECORD_ABSENT;
+			if (!blank)
+				return 0;
+		}
 	}
-	dev_err(&task->dev, "nvmem region: all %u slots hold other tasks' records\n",
+	if (corrupt && !for_write) {
+		dev_err(&task->dev, "nvmem region: no record of this task, and %u corrupt slot(s) (first at offset %u) that may be it: clear them or write times_run\n",
+			corrupt, corrupt_at);
+		return -EBADMSG;
+	}
+	if (blank)
+		return 0;
+	dev_err(&task->dev, "nvmem region: no record of this task and no blank slot among %u\n",
 		r->slots);
 	return -ENOSPC;
 }
@@ -264,7 +289,7 @@ static int st_region_read(struct scheduled_task *task, u32 *times_run)
 	if (!s)
 		return -ENOMEM;
 	mutex_lock(&st_region_lock);
-	err = st_region_find(task, s);
+	err = st_region_find(task, s, false);
 	mutex_unlock(&st_region_lock);
 	if (!err)
 		err = st_store_result(task, &s->rec, times_run);
@@ -282,7 +307,7 @@ static int st_region_write(struct scheduled_task *task, u32 times_run)
 	if (!s)
 		return -ENOMEM;
 	mutex_lock(&st_region_lock);
-	err = st_region_find(task, s);
+	err = st_region_find(task, s, true);
 	if (!err) {
 		rs.offset = s->offset;
 		err = st_store_commit(task, s->area, &s->rec, times_run,

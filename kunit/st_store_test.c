@@ -501,6 +501,115 @@ static void s06_region_claims_race_safely(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, owners, 0xf);
 }
 
+/* The region slot (0-based, of @slots) whose record is @task's, or -1. */
+static int st_slot_of(struct scheduled_task *task, int slots)
+{
+	int i;
+
+	for (i = 0; i < slots; i++)
+		if (st_peek(task, ST_NV_REGION + 32 * i).state == ST_RECORD_OURS)
+			return i;
+	return -1;
+}
+
+static void st_move_slot(int from, int to)
+{
+	u8 *base = st_nv.mem + ST_NV_REGION;
+
+	memcpy(base + 32 * to, base + 32 * from, 32);
+	memset(base + 32 * from, 0, 32);
+}
+
+/*
+ * A record is found in whatever slot it is, also past a blank slot (the
+ * first slot the task would look at).
+ */
+static void s06_region_record_found_in_any_slot(struct kunit *test)
+{
+	struct st_store_client *sc = st_store_client(test);
+	struct st_client *client;
+	int home, away;
+
+	st_store_setup(test, "nvmem", ST_NV_NAME ":128:128");
+	st_store_task(sc, "moved", NULL);
+	client = st_store_bind(sc);
+	KUNIT_ASSERT_NOT_NULL(test, sc->task[0]);
+	home = sc->task[0]->key_hash % 4;
+	KUNIT_ASSERT_EQ(test, st_slot_of(sc->task[0], 4), home);
+	away = (home + 3) % 4;
+	st_move_slot(home, away);
+
+	st_reboot(test, client);
+	KUNIT_EXPECT_EQ(test, st_calls(sc), 1);
+	KUNIT_EXPECT_STREQ(test, st_state_name(sc->task[0]), "completed");
+	KUNIT_EXPECT_EQ(test, st_get(test, sc->task[0]), 1);
+}
+
+/* Growing the region (nvmem=...:32 to ...:128) keeps every record. */
+static void s06_region_growth_keeps_every_record(struct kunit *test)
+{
+	struct st_store_client *sc = st_store_client(test);
+	struct st_client *client;
+	int size;
+
+	st_store_setup(test, "nvmem", ST_NV_NAME ":128:32");
+	st_store_task(sc, "grows", NULL);
+	client = st_store_bind(sc);
+	KUNIT_ASSERT_NOT_NULL(test, sc->task[0]);
+	KUNIT_EXPECT_EQ(test, st_calls(sc), 1);
+	for (size = 64; size <= 128; size += 32) {
+		char region[48];
+
+		snprintf(region, sizeof(region), ST_NV_NAME ":128:%d", size);
+		KUNIT_ASSERT_EQ(test, st_store_configure(NULL, region), 0);
+		st_reboot(test, client);
+		KUNIT_EXPECT_EQ_MSG(test, st_calls(sc), 1, "region %s", region);
+		KUNIT_EXPECT_STREQ(test, st_state_name(sc->task[0]), "completed");
+	}
+}
+
+/*
+ * A rotten slot hides no other task's record, is never taken, and keeps a
+ * task without a record from running until an administrator decides.
+ */
+static void s06_region_rotten_slot(struct kunit *test)
+{
+	struct st_store_client *sc = st_store_client(test);
+	struct st_client *client;
+	struct scheduled_task *fresh;
+	int home, next;
+	u8 *rotten;
+
+	st_store_setup(test, "nvmem", ST_NV_NAME ":128:128");
+	st_store_task(sc, "intact", NULL);
+	client = st_store_bind(sc);
+	KUNIT_ASSERT_NOT_NULL(test, sc->task[0]);
+	home = sc->task[0]->key_hash % 4;
+	next = (home + 1) % 4;
+	/* Its record one slot on, and garbage where it looks first. */
+	st_move_slot(home, next);
+	rotten = st_nv.mem + ST_NV_REGION + 32 * home;
+	memset(rotten, 0x5a, 32);
+
+	st_store_task(sc, "fresh", NULL);
+	st_reboot(test, client);
+	KUNIT_EXPECT_STREQ(test, st_state_name(sc->task[0]), "completed");
+	KUNIT_EXPECT_EQ(test, st_get(test, sc->task[0]), 1);
+	/* The new task: the rotten slot may have been its record. */
+	fresh = sc->task[1];
+	KUNIT_ASSERT_NOT_NULL(test, fresh);
+	KUNIT_EXPECT_STREQ(test, st_state_name(fresh), "store-error");
+	KUNIT_EXPECT_EQ(test, st_calls(sc), 1);
+
+	/* The administrator says it never ran: a blank slot, not the rotten. */
+	KUNIT_EXPECT_EQ(test, scheduled_task_times_run_set(fresh, 0), 0);
+	KUNIT_EXPECT_EQ(test, scheduled_task_times_run_set(fresh, 1), 0);
+	KUNIT_EXPECT_EQ(test, rotten[0], 0x5a);
+	KUNIT_EXPECT_TRUE(test, !memchr_inv(rotten, 0x5a, 32));
+	KUNIT_EXPECT_GE(test, st_slot_of(fresh, 4), 0);
+	KUNIT_EXPECT_NE(test, st_slot_of(fresh, 4), home);
+}
+
 /* ---- faults ------------------------------------------------------------ */
 
 static void s07_read_error_refuses_to_run(struct kunit *test)
@@ -986,6 +1095,9 @@ static struct kunit_case st_store_cases[] = {
 	KUNIT_CASE(s05_not_persistent_never_touches_nvmem),
 	KUNIT_CASE(s06_region_gives_each_task_a_slot),
 	KUNIT_CASE(s06_region_claims_race_safely),
+	KUNIT_CASE(s06_region_record_found_in_any_slot),
+	KUNIT_CASE(s06_region_growth_keeps_every_record),
+	KUNIT_CASE(s06_region_rotten_slot),
 	KUNIT_CASE(s07_read_error_refuses_to_run),
 	KUNIT_CASE(s07_write_error_is_a_store_error),
 	KUNIT_CASE_PARAM(s08_torn_write_reads_old_or_new, st_tear_gen_params),

@@ -14,11 +14,14 @@
  * and "ram", only when asked for (scheduled_task_store_ram.c).
  */
 
+#include <linux/completion.h>
 #include <linux/kernel.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
+#include <linux/sched.h>
 #include <linux/string.h>
+#include <linux/workqueue.h>
 
 #include "scheduled_task_internal.h"
 #include "scheduled_task_trace.h"
@@ -402,32 +405,92 @@ static int st_area_write(struct scheduled_task *task, const struct st_area_io *i
 	return st_store_commit(task, area, &rec, times_run, io->save, task);
 }
 
-/* Context: process context, @task->store_lock held. */
-int st_store_read(struct scheduled_task *task, u32 *times_run)
-{
+/*
+ * Store I/O runs on a kernel worker, never in the caller's thread.  The
+ * EFI variable calls sleep interruptibly (efivar_lock(),
+ * efivar_set_variable()): in a thread with a signal pending, such as a
+ * probe run by a modprobe that was killed, they fail with -EINTR, and a
+ * completion that is not recorded means a second run at the next boot.
+ * Kernel workers take no signals; the caller waits uninterruptibly.
+ */
+struct st_store_io {
+	struct work_struct work;
+	struct completion done;
+	struct scheduled_task *task;
+	bool write;
+	u32 value;		/* the count to write, or the count read */
 	int err;
+	unsigned int fail_nth;	/* see st_fail_nth_swap() */
+};
+
+/*
+ * Allocation-failure injection counts allocations per thread (fail_nth):
+ * the I/O takes the caller's count to the worker and brings back what is
+ * left, so a test that fails the n-th allocation of a call still reaches
+ * the store's allocations.
+ */
+static void st_fail_nth_swap(unsigned int *held)
+{
+#ifdef CONFIG_FAULT_INJECTION
+	swap(current->fail_nth, *held);
+#endif
+}
+
+static void st_store_io_fn(struct work_struct *work)
+{
+	struct st_store_io *io = container_of(work, struct st_store_io, work);
+	struct scheduled_task *task = io->task;
+	const struct st_store_ops *ops = task->store;
+
+	st_fail_nth_swap(&io->fail_nth);
+	if (io->write)
+		io->err = ops->area ? st_area_write(task, ops->area, io->value) :
+				      ops->write(task, io->value);
+	else
+		io->err = ops->area ? st_area_read(task, ops->area, &io->value) :
+				      ops->read(task, &io->value);
+	st_fail_nth_swap(&io->fail_nth);
+	complete(&io->done);
+}
+
+static int st_store_io(struct scheduled_task *task, bool write, u32 *value)
+{
+	struct st_store_io io = {
+		.task = task,
+		.write = write,
+		.value = *value,
+	};
 
 	lockdep_assert_held(&task->store_lock);
-	if (task->store->area)
-		err = st_area_read(task, task->store->area, times_run);
-	else
-		err = task->store->read(task, times_run);
-	trace_scheduled_task_store(task, task->store->name, "read", err);
+	INIT_WORK_ONSTACK(&io.work, st_store_io_fn);
+	init_completion(&io.done);
+	st_fail_nth_swap(&io.fail_nth);
+	/* Not the module's workqueue: it is frozen during hibernation restore. */
+	queue_work(system_unbound_wq, &io.work);
+	wait_for_completion(&io.done);
+	st_fail_nth_swap(&io.fail_nth);
+	destroy_work_on_stack(&io.work);
+	*value = io.value;
+	trace_scheduled_task_store(task, task->store->name,
+				   write ? "write" : "read", io.err);
+	return io.err;
+}
+
+/* Context: process context, @task->store_lock held; may sleep. */
+int st_store_read(struct scheduled_task *task, u32 *times_run)
+{
+	u32 n = 0;
+	int err = st_store_io(task, false, &n);
+
+	if (!err)
+		*times_run = n;
 	return err;
 }
 
-/* Context: process context, @task->store_lock held. */
+/* Context: process context, @task->store_lock held; may sleep. */
 int st_store_write(struct scheduled_task *task, u32 times_run)
 {
-	int err;
-
-	lockdep_assert_held(&task->store_lock);
-	if (task->store->area)
-		err = st_area_write(task, task->store->area, times_run);
-	else
-		err = task->store->write(task, times_run);
-	trace_scheduled_task_store(task, task->store->name, "write", err);
-	return err;
+	return st_store_io(task, true, &times_run);
 }
 
 /* What the sysfs "store" attribute shows. */

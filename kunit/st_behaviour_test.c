@@ -14,6 +14,7 @@
 #include <linux/module.h>
 #include <linux/platform_device.h>
 #include <linux/sched.h>
+#include <linux/sched/signal.h>
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
 
@@ -1057,8 +1058,16 @@ struct st_fake_store {
 
 static struct st_fake_store st_fake;
 
+/* Like efivar_lock(): a sleep that a pending signal interrupts. */
+static int st_fake_lock(void)
+{
+	return signal_pending(current) ? -EINTR : 0;
+}
+
 static int st_fake_read(struct scheduled_task *task, u32 *times_run)
 {
+	if (st_fake_lock())
+		return -EINTR;
 	st_fake.after_detach += st_fake.detached;
 	st_fake.reads++;
 	if (st_fake.read_err)
@@ -1069,6 +1078,8 @@ static int st_fake_read(struct scheduled_task *task, u32 *times_run)
 
 static int st_fake_write(struct scheduled_task *task, u32 times_run)
 {
+	if (st_fake_lock())
+		return -EINTR;
 	st_fake.after_detach += st_fake.detached;
 	st_fake.writes++;
 	if (task->completed)
@@ -1206,6 +1217,33 @@ static void b16_restore_rereads_the_record(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, st_state_name(task), "completed");
 	KUNIT_EXPECT_EQ(test, scheduled_task_times_run_get(task, &n), 0);
 	KUNIT_EXPECT_EQ(test, n, 1U);
+}
+
+/*
+ * A probe in a modprobe that was killed: the record is read and the
+ * completion written while the probing thread has a signal pending, and
+ * the store's calls sleep interruptibly (as the EFI variable calls do).
+ * Neither may fail for it: a lost completion is a second run next boot.
+ */
+static void b16_pending_signal_loses_no_completion(struct kunit *test)
+{
+	struct st_rec *rec = st_rec_new(test);
+	struct scheduled_task_config cfg = st_cfg("killed", rec, PERS, IMM, PROBE);
+	struct device *dev = st_dev(test);
+	struct scheduled_task *task;
+
+	st_use_fake_store(test);
+	allow_signal(SIGUSR1);
+	send_sig(SIGUSR1, current, 0);
+	KUNIT_EXPECT_TRUE(test, signal_pending(current));
+	task = scheduled_task_create(dev, &cfg);
+	flush_signals(current);
+	disallow_signal(SIGUSR1);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, task);
+	KUNIT_EXPECT_EQ(test, st_calls(rec), 1);
+	KUNIT_EXPECT_STREQ(test, st_state_name(task), "completed");
+	KUNIT_EXPECT_EQ(test, st_fake.value, 1U);
+	scheduled_task_destroy(task);
 }
 
 static void b16_store_errors_reach_the_caller(struct kunit *test)
@@ -1631,6 +1669,7 @@ static struct kunit_case st_behaviour_cases[] = {
 	KUNIT_CASE(b16_persistent_write_precedes_completion),
 	KUNIT_CASE(b16_reads_never_reach_the_store),
 	KUNIT_CASE(b16_restore_rereads_the_record),
+	KUNIT_CASE(b16_pending_signal_loses_no_completion),
 	KUNIT_CASE(b16_store_errors_reach_the_caller),
 	KUNIT_CASE(b17_each_task_has_its_own_record),
 	KUNIT_CASE(b17_key_too_long_is_refused),

@@ -557,13 +557,12 @@ static void st_load_times_run(struct scheduled_task *task)
  * task that its store says has run does not run again.
  *
  * The task appears as /sys/class/scheduled_task/<dev>:<name>/.  Destroy it
- * with scheduled_task_destroy(), or use devm_scheduled_task_create().
+ * with scheduled_task_destroy(), or use devm_scheduled_task_create().  A
+ * persistent task's record is keyed by the driver's, the device's and the
+ * task's names, which must stay the same from boot to boot.
  *
  * Context: process context; may sleep (and runs the callback for immediate
  * tasks).
- * A persistent task's record is keyed by the driver's, the device's and the
- * task's names, which must stay the same from boot to boot.
- *
  * Return: the task, or ERR_PTR() with -EINVAL for an invalid @dev or @cfg
  * (or a persistent task on a device named in probe order,
  * PLATFORM_DEVID_AUTO), -ENAMETOOLONG if a persistent task's record key

@@ -107,6 +107,26 @@ bad_taints() {
 	done
 }
 
+# hang_report LOG: what a guest that never finished was doing.  qemu.sh
+# makes a guest still running at its time-out panic with every task's
+# stack (panic_print); print the console just before that and the stacks
+# of the tasks that were running or blocked (state R or D), indented.
+hang_report() {
+	awk '
+	/NMI received for unknown reason/ { dump = 1 }
+	!dump { last[NR % 25] = $0; n = NR; next }
+	/ task:/ { show = ($0 ~ / state:[RD] /) }
+	/Sched Debug|runnable tasks:/ { show = 0 }
+	show && shown < 150 { stacks[++shown] = $0 }
+	END {
+		print "  --- the console before the time-out:"
+		for (i = n - 24; i <= n; i++) if (i > 0) print "  | " last[i % 25]
+		if (!dump) { print "  --- no stack dump in the log"; exit }
+		print "  --- stacks of running and blocked tasks:"
+		for (i = 1; i <= shown; i++) print "  | " stacks[i]
+	}' "$1"
+}
+
 # guest_verdict GROUP PREFIX LOG [--taint MASK] [--kmemleak] [--kcsan]:
 # the cases every guest log gives, whatever its tests counted:
 #   PREFIX guest-completed   /init ran the script to its end, exit status 0
@@ -133,7 +153,7 @@ guest_verdict() {
 	rc=${last#ST-GUEST-DONE rc=}
 	if [ -z "$last" ]; then
 		result "$g" FAIL "${p}guest-completed" "no ST-GUEST-DONE in $log"
-		tail -n 30 "$log"
+		hang_report "$log"
 	elif [ "$rc" != 0 ]; then
 		result "$g" FAIL "${p}guest-completed" "guest script exited $rc, log $log"
 	else

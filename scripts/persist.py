@@ -134,8 +134,7 @@ class Guest:
 
     def kill(self):
         """Pull the plug: SIGKILL, no shutdown of any kind."""
-        # The whole session: timeout(1) puts QEMU in a process group of
-        # its own.
+        # The whole session: qemu.sh and the QEMU it started.
         subprocess.call(["pkill", "-KILL", "-s", str(self.proc.pid)])
         self.proc.wait()
         if os.path.exists(self.sock):

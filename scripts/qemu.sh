@@ -12,8 +12,14 @@
 # writable variable store) gives EFI runtime services for the persistence
 # tests.  Without --reboot, a guest reboot ends QEMU.  --smp 1 for guests
 # that are reset again and again: with two vCPUs, QEMU 7.2's TCG now and
-# then leaves a warm-reset guest hung early in its next boot.  Exit status: 0 when
-# QEMU exited by itself, 124 on time-out.
+# then leaves a warm-reset guest hung early in its next boot.
+#
+# A guest still running at the time-out is not just killed: QEMU's monitor
+# injects an NMI, which the guest kernel (unknown_nmi_panic, panic_print)
+# turns into a panic that prints every CPU's backtrace and every task's
+# stack, so the log says where it hung.  no_console_suspend keeps the
+# console printing while devices sleep, where a suspend test can hang.
+# Exit status: 0 when QEMU exited by itself, 124 on time-out.
 set -euo pipefail
 
 kernel= initrd= log= append= timeout=300 firmware=qboot vars= reboot= monitor= smp=2
@@ -36,7 +42,7 @@ done
 
 args=(-accel tcg -m 1024 -smp "$smp" -display none -no-user-config -nodefaults
       -serial "file:$log" -kernel "$kernel" -initrd "$initrd"
-      -append "console=ttyS0 panic=-1 log_buf_len=4M $append")
+      -append "console=ttyS0 panic=-1 log_buf_len=4M no_console_suspend unknown_nmi_panic=1 panic_print=0x41 $append")
 case $firmware in
 qboot)
 	args+=(-machine pc -bios qboot.rom) ;;
@@ -49,9 +55,50 @@ ovmf)
 	echo "qemu.sh: unknown firmware $firmware" >&2; exit 2 ;;
 esac
 [ -n "$reboot" ] || args+=(-no-reboot)
-[ -z "$monitor" ] || args+=(-monitor "unix:$monitor,server,nowait")
+tmp=
+if [ -z "$monitor" ]; then
+	tmp=$(mktemp -d)
+	monitor=$tmp/monitor
+fi
+args+=(-monitor "unix:$monitor,server,nowait")
+
+# monitor_say COMMAND: one line to QEMU's monitor; false if it is gone.
+monitor_say() {
+	python3 - "$monitor" "$1" <<'PY'
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX)
+try:
+    s.connect(sys.argv[1])
+    s.sendall(sys.argv[2].encode() + b"\n")
+    time.sleep(0.5)
+except OSError:
+    sys.exit(1)
+PY
+}
 
 : >"$log"
-rc=0
-timeout --kill-after=10 "$timeout" qemu-system-x86_64 "${args[@]}" </dev/null || rc=$?
+qemu-system-x86_64 "${args[@]}" </dev/null &
+qemu=$!
+rc=
+for _ in $(seq "$timeout"); do
+	if ! kill -0 "$qemu" 2>/dev/null; then
+		wait "$qemu" && rc=0 || rc=$?
+		break
+	fi
+	sleep 1
+done
+if [ -z "$rc" ]; then
+	echo "qemu.sh: guest still running after ${timeout}s: NMI for a stack dump" >&2
+	monitor_say nmi || true
+	for _ in $(seq 30); do
+		kill -0 "$qemu" 2>/dev/null || break
+		sleep 1
+	done
+	monitor_say quit || true
+	sleep 2
+	kill -9 "$qemu" 2>/dev/null || true
+	wait "$qemu" 2>/dev/null || true
+	rc=124
+fi
+[ -z "$tmp" ] || rm -rf "$tmp"
 exit $rc

@@ -516,15 +516,24 @@ static int st_add(struct scheduled_task *task)
 
 /*
  * PERSISTENT tasks are completed when their record says they ran: read at
- * create and again at hibernation restore.
+ * create and again at hibernation restore.  A task that has not run gets
+ * a record of count 0 written before it may run, so that a store which
+ * cannot be written (full, write-protected, dropping writes) stops the
+ * task now, in store-error, and not after a run it could not record,
+ * which would repeat at every boot.
  */
 static void st_load_times_run(struct scheduled_task *task)
 {
+	const char *what = "read run count from";
 	u32 n;
 	int err;
 
 	mutex_lock(&task->store_lock);
 	err = st_store_read(task, &n);
+	if (!err && !n) {
+		what = "write a first record to";
+		err = st_store_write(task, 0);
+	}
 	if (err)
 		task->store_read_err = err;
 	else
@@ -540,8 +549,8 @@ static void st_load_times_run(struct scheduled_task *task)
 
 	if (err)
 		dev_err(&task->dev,
-			"cannot read run count from store %s (%d): task will not run until times_run is written\n",
-			st_store_name(task), err);
+			"cannot %s store %s (%d): task will not run until times_run is written\n",
+			what, st_store_name(task), err);
 }
 
 /**

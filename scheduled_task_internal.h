@@ -126,16 +126,21 @@ static inline struct scheduled_task *st_from_dev(struct device *dev)
 }
 
 /**
- * struct st_area_io - access to a backend that keeps one record per task
+ * struct st_area_io - access to a backend's record bytes
  * @load: read the task's %ST_RECORD_SIZE bytes; an absent record reads as
- *	zeroes.
+ *	zeroes.  Optional for backends with their own @read.
  * @save: write @len bytes at @off of @area (the whole new area is given,
- *	for backends that can only write it whole); @ctx is the task.
+ *	for backends that can only write it whole); @ctx as given to
+ *	st_store_commit().
+ * @whole: @save replaces the whole record atomically (an EFI variable):
+ *	a logical write is then one save of the new record, since the
+ *	codec's copy-by-copy order buys nothing there.
  */
 struct st_area_io {
 	int (*load)(struct scheduled_task *task, u8 *area);
 	int (*save)(void *ctx, const u8 *area, unsigned int off,
 		    unsigned int len);
+	bool whole;
 };
 
 /**
@@ -146,7 +151,8 @@ struct st_area_io {
  *	means the backend does not apply here (store=auto tries the next).
  *	Optional.
  * @detach: undo @attach.  Optional.
- * @read: read the run count; an absent record reads as 0.
+ * @read: find and decode the task's record (%ST_RECORD_ABSENT when it has
+ *	none); the store layer decides what the record means.
  * @write: write the run count; on return the value is durable.
  * @area: instead of @read and @write, for a backend that keeps one
  *	record per task: the record format is then applied for it.
@@ -158,7 +164,7 @@ struct st_store_ops {
 	const char *unavailable;
 	int (*attach)(struct scheduled_task *task);
 	void (*detach)(struct scheduled_task *task);
-	int (*read)(struct scheduled_task *task, u32 *times_run);
+	int (*read)(struct scheduled_task *task, struct st_record *rec);
 	int (*write)(struct scheduled_task *task, u32 times_run);
 	const struct st_area_io *area;
 };
@@ -170,6 +176,10 @@ extern const struct st_store_ops st_region_ops;
 extern const struct st_store_ops st_efivar_ops;
 int st_region_get(char *name, size_t len, unsigned int *offset,
 		  unsigned int *size);
+#if IS_ENABLED(CONFIG_KUNIT)
+void st_efivar_name(u16 *name, size_t len, const char *key);
+void st_efivar_legacy_name(u16 *name, size_t len, const char *key);
+#endif
 void st_ram_exit(void);
 
 /* scheduled_task.c */
@@ -187,13 +197,9 @@ const char *st_store_name(struct scheduled_task *task);
 void st_store_exit(void);
 void st_store_test_override(const struct st_store_ops *ops);
 int st_store_configure(const char *choice, const char *region);
-int st_store_result(struct scheduled_task *task, const struct st_record *rec,
-		    u32 *times_run);
-int st_store_commit(struct scheduled_task *task, u8 *area,
-		    const struct st_record *rec, u32 times_run,
-		    int (*save)(void *ctx, const u8 *area, unsigned int off,
-				unsigned int len),
-		    void *ctx);
+int st_store_commit(struct scheduled_task *task, const struct st_area_io *io,
+		    void *ctx, u8 *area, const struct st_record *rec,
+		    u32 times_run);
 
 /* scheduled_task_sysfs.c */
 extern const struct attribute_group *st_groups[];

@@ -55,6 +55,7 @@ u32 st_record_key_hash(const char *key)
 {
 	return st_crc32(key, strlen(key));
 }
+EXPORT_SYMBOL_IF_KUNIT(st_record_key_hash);
 
 static bool st_copy_blank(const struct st_record_copy *c)
 {
@@ -137,8 +138,9 @@ static void st_copy_encode(struct st_record_copy *c, u16 generation,
  * @key_hash: the writing task's key hash.
  * @times_run: the new count.
  * @plan: on return, the saves to make in order, each durable before the
- *	next starts; none when @rec already holds @times_run (an absent
- *	record holds 0).
+ *	next starts; none when @rec is the key's and holds @times_run.
+ *	An absent record is written even for 0: that proves the store
+ *	writable before a first run.
  *
  * The copy that does not hold the newest valid count goes first, so a
  * cut at any byte of its save reads as the old or the new count, and a
@@ -160,8 +162,6 @@ void st_record_update(u8 *area, const struct st_record *rec, u32 key_hash,
 
 	plan->saves = 0;
 	if (rec->state == ST_RECORD_OURS && rec->times_run == times_run)
-		return;
-	if (rec->state == ST_RECORD_ABSENT && !times_run)
 		return;
 
 	if (rec->state == ST_RECORD_OURS) {

@@ -251,6 +251,93 @@ static int st_store_try(struct scheduled_task *task,
 	return err;
 }
 
+static int st_store_lookup(struct scheduled_task *task, struct st_record *rec);
+
+/*
+ * Whether @ops holds a record of @task: 1 yes, 0 no (or unreadable),
+ * -ENODEV when it does not apply, another error when it failed to attach.
+ * Leaves @task with no store.
+ */
+static int st_store_holds(struct scheduled_task *task,
+			  const struct st_store_ops *ops, char *why, size_t len)
+{
+	struct st_record rec;
+	int err = st_store_try(task, ops, why, len);
+
+	if (err)
+		return err;
+	mutex_lock(&task->store_lock);
+	err = st_store_lookup(task, &rec);
+	st_store_detach(task);
+	task->store = NULL;
+	mutex_unlock(&task->store_lock);
+	return !err && rec.state == ST_RECORD_OURS;
+}
+
+static const struct st_store_ops * const st_auto[] = {
+	&st_cell_ops, &st_region_ops, &st_efivar_ops,
+};
+
+/*
+ * store=auto: the first store, in st_auto[] order, that holds the task's
+ * record, else the first that applies.  A record stays where it was
+ * written when another store appears later (a cell added, nvmem= set on
+ * an EFI machine): moving would find no record and run the task again.
+ */
+static int st_store_attach_auto(struct scheduled_task *task)
+{
+	int i, first = -1, err;
+	char why[192] = "";
+
+	for (i = 0; i < ARRAY_SIZE(st_auto); i++) {
+		err = st_store_holds(task, st_auto[i], why, sizeof(why));
+		if (err == -ENODEV)
+			continue;
+		if (err < 0)
+			return err;
+		if (err == 1) {
+			first = i;
+			break;
+		}
+		if (first < 0)
+			first = i;
+	}
+	if (first < 0) {
+		dev_err(&task->dev, "no persistent store (tried: %s); see the store= and nvmem= parameters\n",
+			why);
+		return -ENODEV;
+	}
+	return st_store_try(task, st_auto[first], why, sizeof(why));
+}
+
+/* store=<forced>: forced it is, but say so when a record is elsewhere. */
+static int st_store_attach_forced(struct scheduled_task *task,
+				  enum st_store_choice c)
+{
+	static const struct st_store_ops * const st_forced[] = {
+		[ST_STORE_CELL] = &st_cell_ops,
+		[ST_STORE_REGION] = &st_region_ops,
+		[ST_STORE_EFIVAR] = &st_efivar_ops,
+		[ST_STORE_RAM] = &st_ram_ops,
+	};
+	char why[192] = "";
+	int i, err;
+
+	for (i = 0; i < ARRAY_SIZE(st_auto); i++) {
+		if (st_auto[i] == st_forced[c])
+			continue;
+		if (st_store_holds(task, st_auto[i], why, sizeof(why)) == 1)
+			dev_warn(&task->dev, "store=%s hides this task's record in store %s\n",
+				 st_store_choices[c], st_auto[i]->name);
+	}
+	why[0] = '\0';
+	err = st_store_try(task, st_forced[c], why, sizeof(why));
+	if (err == -ENODEV)
+		dev_err(&task->dev, "no persistent store: store=%s is not available here: %s\n",
+			st_store_choices[c], why);
+	return err;
+}
+
 /**
  * st_store_attach() - choose and prepare the store of a PERSISTENT task
  * @task: the task, with its key set.
@@ -261,36 +348,14 @@ static int st_store_try(struct scheduled_task *task,
  */
 int st_store_attach(struct scheduled_task *task)
 {
-	static const struct st_store_ops * const st_auto[] = {
-		&st_cell_ops, &st_region_ops, &st_efivar_ops,
-	};
-	static const struct st_store_ops * const st_forced[] = {
-		[ST_STORE_CELL] = &st_cell_ops,
-		[ST_STORE_REGION] = &st_region_ops,
-		[ST_STORE_EFIVAR] = &st_efivar_ops,
-		[ST_STORE_RAM] = &st_ram_ops,
-	};
 	enum st_store_choice c = st_choice_get();
-	char why[192] = "";
-	int i, err;
+	char why[8] = "";
 
 	if (st_store_forced)
 		return st_store_try(task, st_store_forced, why, sizeof(why));
-	if (c != ST_STORE_AUTO) {
-		err = st_store_try(task, st_forced[c], why, sizeof(why));
-		if (err == -ENODEV)
-			dev_err(&task->dev, "no persistent store: store=%s is not available here: %s\n",
-				st_store_choices[c], why);
-		return err;
-	}
-	for (i = 0; i < ARRAY_SIZE(st_auto); i++) {
-		err = st_store_try(task, st_auto[i], why, sizeof(why));
-		if (err != -ENODEV)
-			return err;
-	}
-	dev_err(&task->dev, "no persistent store (tried: %s); see the store= and nvmem= parameters\n",
-		why);
-	return -ENODEV;
+	if (c == ST_STORE_AUTO)
+		return st_store_attach_auto(task);
+	return st_store_attach_forced(task, c);
 }
 
 /* Context: process context, @task->store_lock held. */
@@ -301,16 +366,12 @@ void st_store_detach(struct scheduled_task *task)
 		task->store->detach(task);
 }
 
-/**
- * st_store_result() - what a decoded record gives a task
- * @task: the task, for the log.
- * @rec: the decoded record.
- * @times_run: set for an absent (0) or own record.
- *
- * Return: 0, or -EBADMSG for a record that is corrupt or another task's.
+/*
+ * What a decoded record gives a task: its count (0 when absent), or
+ * -EBADMSG for a record that is corrupt or another task's.
  */
-int st_store_result(struct scheduled_task *task, const struct st_record *rec,
-		    u32 *times_run)
+static int st_store_result(struct scheduled_task *task,
+			   const struct st_record *rec, u32 *times_run)
 {
 	switch (rec->state) {
 	case ST_RECORD_ABSENT:
@@ -333,36 +394,39 @@ int st_store_result(struct scheduled_task *task, const struct st_record *rec,
 /**
  * st_store_commit() - write a new run count into a task's record
  * @task: the task; a write bumps its logical write counter.
+ * @io: the backend's @save, and whether it replaces the record whole.
+ * @ctx: passed to @io->save.
  * @area: the record as read and decoded into @rec; updated in place.
  * @rec: the decoded state of @area.
  * @times_run: the new count.
- * @save: writes @len bytes at @off of the new @area to the store and
- *	returns 0 once they are durable.
- * @ctx: passed to @save.
  *
- * One logical write is the codec's saves, in its order (st_record_update()):
- * none when the record holds @times_run already.  @save may be handed
- * bytes other than @area's (a spoiled crc).
+ * One logical write is the codec's saves, in its order (st_record_update()),
+ * or for a backend that replaces the record atomically, one save of the
+ * new record; none when the record is the task's and holds @times_run
+ * already.  @io->save may be handed bytes other than @area's (a spoiled
+ * crc).
  *
- * Return: 0 or @save's error.
+ * Return: 0 or @io->save's error.
  */
-int st_store_commit(struct scheduled_task *task, u8 *area,
-		    const struct st_record *rec, u32 times_run,
-		    int (*save)(void *ctx, const u8 *area, unsigned int off,
-				unsigned int len),
-		    void *ctx)
+int st_store_commit(struct scheduled_task *task, const struct st_area_io *io,
+		    void *ctx, u8 *area, const struct st_record *rec,
+		    u32 times_run)
 {
 	struct st_record_plan plan;
 	int i, err = 0;
 
 	st_record_update(area, rec, task->key_hash, times_run, &plan);
-	if (plan.saves)
-		task->store_writes++;
+	if (!plan.saves)
+		return 0;
+	task->store_writes++;
+	if (io->whole)
+		return io->save(ctx, area, 0, ST_RECORD_SIZE);
 	for (i = 0; i < plan.saves && !err; i++)
-		err = save(ctx, plan.save[i].from, plan.save[i].off,
-			   plan.save[i].len);
+		err = io->save(ctx, plan.save[i].from, plan.save[i].off,
+			       plan.save[i].len);
 	return err;
 }
+EXPORT_SYMBOL_IF_KUNIT(st_store_commit);
 
 /* Load and decode a single-record backend's area. */
 static int st_area_load(struct scheduled_task *task, const struct st_area_io *io,
@@ -376,14 +440,11 @@ static int st_area_load(struct scheduled_task *task, const struct st_area_io *io
 }
 
 static int st_area_read(struct scheduled_task *task, const struct st_area_io *io,
-			u32 *times_run)
+			struct st_record *rec)
 {
 	u8 area[ST_RECORD_SIZE];
-	struct st_record rec;
-	int err;
 
-	err = st_area_load(task, io, area, &rec);
-	return err ?: st_store_result(task, &rec, times_run);
+	return st_area_load(task, io, area, rec);
 }
 
 /*
@@ -402,7 +463,7 @@ static int st_area_write(struct scheduled_task *task, const struct st_area_io *i
 		return err;
 	if (rec.state == ST_RECORD_FOREIGN)
 		return st_store_result(task, &rec, &times_run);
-	return st_store_commit(task, area, &rec, times_run, io->save, task);
+	return st_store_commit(task, io, task, area, &rec, times_run);
 }
 
 /*
@@ -418,7 +479,8 @@ struct st_store_io {
 	struct completion done;
 	struct scheduled_task *task;
 	bool write;
-	u32 value;		/* the count to write, or the count read */
+	u32 value;		/* the count to write */
+	struct st_record rec;	/* the record read */
 	int err;
 	unsigned int fail_nth;	/* see st_fail_nth_swap() */
 };
@@ -436,29 +498,67 @@ static void st_fail_nth_swap(unsigned int *held)
 #endif
 }
 
+static int st_store_do_read(struct scheduled_task *task, struct st_record *rec)
+{
+	const struct st_store_ops *ops = task->store;
+
+	return ops->area ? st_area_read(task, ops->area, rec) :
+			   ops->read(task, rec);
+}
+
+/*
+ * A write is read back: a store that takes a write and keeps something
+ * else (a write-protected EEPROM that acks, a firmware that drops it)
+ * must fail here, while the task can still refuse to run, and not at the
+ * next boot.  A read-back that cannot read (out of memory) proves
+ * nothing either way: the write's own success stands.
+ */
+static int st_store_do_write(struct scheduled_task *task, u32 times_run)
+{
+	const struct st_store_ops *ops = task->store;
+	struct st_record rec;
+	int err;
+
+	err = ops->area ? st_area_write(task, ops->area, times_run) :
+			  ops->write(task, times_run);
+	if (err)
+		return err;
+	err = st_store_do_read(task, &rec);
+	if (err) {
+		dev_warn_ratelimited(&task->dev, "store %s: cannot read back times_run %u: %d\n",
+				     ops->name, times_run, err);
+		return 0;
+	}
+	if (rec.state != ST_RECORD_OURS || rec.times_run != times_run) {
+		dev_err_ratelimited(&task->dev, "store %s: wrote times_run %u, read back %s %u\n",
+				    ops->name, times_run,
+				    rec.state == ST_RECORD_OURS ? "times_run" : "no record,",
+				    rec.times_run);
+		return -EIO;
+	}
+	return 0;
+}
+
 static void st_store_io_fn(struct work_struct *work)
 {
 	struct st_store_io *io = container_of(work, struct st_store_io, work);
-	struct scheduled_task *task = io->task;
-	const struct st_store_ops *ops = task->store;
 
 	st_fail_nth_swap(&io->fail_nth);
 	if (io->write)
-		io->err = ops->area ? st_area_write(task, ops->area, io->value) :
-				      ops->write(task, io->value);
+		io->err = st_store_do_write(io->task, io->value);
 	else
-		io->err = ops->area ? st_area_read(task, ops->area, &io->value) :
-				      ops->read(task, &io->value);
+		io->err = st_store_do_read(io->task, &io->rec);
 	st_fail_nth_swap(&io->fail_nth);
 	complete(&io->done);
 }
 
-static int st_store_io(struct scheduled_task *task, bool write, u32 *value)
+static int st_store_io(struct scheduled_task *task, bool write, u32 value,
+		       struct st_record *rec)
 {
 	struct st_store_io io = {
 		.task = task,
 		.write = write,
-		.value = *value,
+		.value = value,
 	};
 
 	lockdep_assert_held(&task->store_lock);
@@ -470,27 +570,39 @@ static int st_store_io(struct scheduled_task *task, bool write, u32 *value)
 	wait_for_completion(&io.done);
 	st_fail_nth_swap(&io.fail_nth);
 	destroy_work_on_stack(&io.work);
-	*value = io.value;
+	if (rec)
+		*rec = io.rec;
 	trace_scheduled_task_store(task, task->store->name,
 				   write ? "write" : "read", io.err);
 	return io.err;
 }
 
-/* Context: process context, @task->store_lock held; may sleep. */
-int st_store_read(struct scheduled_task *task, u32 *times_run)
+/* The task's record as its store holds it; @task->store_lock held. */
+static int st_store_lookup(struct scheduled_task *task, struct st_record *rec)
 {
-	u32 n = 0;
-	int err = st_store_io(task, false, &n);
-
-	if (!err)
-		*times_run = n;
-	return err;
+	return st_store_io(task, false, 0, rec);
 }
 
-/* Context: process context, @task->store_lock held; may sleep. */
+/*
+ * Context: process context, @task->store_lock held; may sleep.
+ * Return: 0 with the count (0 for no record), or the read's error, or
+ * -EBADMSG for a record that is corrupt or another task's.
+ */
+int st_store_read(struct scheduled_task *task, u32 *times_run)
+{
+	struct st_record rec;
+	int err = st_store_lookup(task, &rec);
+
+	return err ?: st_store_result(task, &rec, times_run);
+}
+
+/*
+ * Context: process context, @task->store_lock held; may sleep.
+ * Return: 0 once @times_run is durable and read back, or an error.
+ */
 int st_store_write(struct scheduled_task *task, u32 times_run)
 {
-	return st_store_io(task, true, &times_run);
+	return st_store_io(task, true, times_run, NULL);
 }
 
 /* What the sysfs "store" attribute shows. */

@@ -3,21 +3,35 @@
  * scheduled_task "efivar" store: one non-volatile EFI variable per task,
  * holding its record (ST_RECORD_SIZE bytes, both copies).
  *
- * The variable is named ScheduledTask-<driver>-<device>-<task> (the task
- * key with '/' made '-' and anything but [A-Za-z0-9._-] made '_') under the
- * project's vendor GUID ST_EFI_GUID, with attributes NV|BS|RT.  From a
- * shell, with efivarfs mounted, it is
- * /sys/firmware/efi/efivars/ScheduledTask-<...>-81e7533c-5260-4bee-bd13-571d974fccfb
+ * The variable is named ScheduledTask-<key> under the project's vendor
+ * GUID ST_EFI_GUID, with attributes NV|BS|RT, where <key> is the task key
+ * "<driver>/<device>/<task>" percent-encoded: A-Z, a-z, 0-9, '_', '.' and
+ * '-' as they are, every other byte (the '/' separators among them) as
+ * %XX.  The encoding is injective, so two keys never share a variable.
+ * From a shell, with efivarfs mounted, task st_sample/st_sample/probe-p is
+ * the file ScheduledTask-st_sample%2Fst_sample%2Fprobe-p-<ST_EFI_GUID> in
+ * /sys/firmware/efi/efivars/.
  *
- * Firmware writes a variable as a whole and atomically (UEFI requires
- * fault-tolerant variable writes), so the two copies guard against
- * firmware that does not, and keep one format for every store.
+ * Versions before this encoding named the variable with '/' made '-' and
+ * other bytes made '_', which is not injective: a task with no variable
+ * under its name takes over its record from that legacy name when the
+ * record there is its own, and the legacy variable is deleted once the
+ * record has been written under the new name.
+ *
+ * Firmware replaces a variable whole and atomically (UEFI requires
+ * fault-tolerant variable writes), so a logical write is one SetVariable
+ * of the whole record (struct st_area_io.whole); the two copies keep one
+ * format for every store and guard against firmware that tears a write.
+ * A write that would leave less than ST_EFI_MIN_RESERVE bytes of variable
+ * storage is refused with -ENOSPC: some firmware does not boot with a full
+ * store.
  */
 
 #include <linux/ctype.h>
 #include <linux/efi.h>
 #include <linux/module.h>
 #include <linux/slab.h>
+#include <linux/ucs2_string.h>
 
 #include "scheduled_task_compat.h"
 #include "scheduled_task_internal.h"
@@ -29,34 +43,77 @@ MODULE_IMPORT_NS(EFIVAR);
 				 0xbd, 0x13, 0x57, 0x1d, 0x97, 0x4f, 0xcc, 0xfb)
 
 #define ST_EFI_PREFIX	"ScheduledTask-"
+/* What x86 Linux keeps free in the variable store (EFI_MIN_RESERVE). */
+#define ST_EFI_MIN_RESERVE	5120
 #define ST_EFI_ATTR	(EFI_VARIABLE_NON_VOLATILE | \
 			 EFI_VARIABLE_BOOTSERVICE_ACCESS | \
 			 EFI_VARIABLE_RUNTIME_ACCESS)
 
+/**
+ * struct st_efivar - a task's variable
+ * @guid: ST_EFI_GUID.
+ * @name: the variable name, UCS-2, NUL-terminated.
+ * @legacy: the name earlier versions gave the variable.
+ * @legacy_found: the record was read from @legacy: delete it once the
+ *	record has been written under @name.
+ */
 struct st_efivar {
 	efi_guid_t guid;
-	efi_char16_t name[sizeof(ST_EFI_PREFIX) + ST_KEY_MAX];
+	efi_char16_t name[sizeof(ST_EFI_PREFIX) + 3 * ST_KEY_MAX];
+	efi_char16_t legacy[sizeof(ST_EFI_PREFIX) + ST_KEY_MAX];
+	bool legacy_found;
 };
 
-/* UCS-2, NUL-terminated; the key is ASCII in practice, anything else is '_'. */
-static void st_efivar_name(struct st_efivar *v, const char *key)
+static bool st_efivar_plain(u8 c)
+{
+	return isascii(c) && (isalnum(c) || c == '_' || c == '.' || c == '-');
+}
+
+/* Percent-encoding: injective, see the top of this file. */
+VISIBLE_IF_KUNIT void st_efivar_name(efi_char16_t *name, size_t len, const char *key)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const char *prefix = ST_EFI_PREFIX;
+	size_t i = 0;
+
+	while (*prefix)
+		name[i++] = *prefix++;
+	for (; *key && i + 3 < len; key++) {
+		u8 c = *key;
+
+		if (st_efivar_plain(c)) {
+			name[i++] = c;
+			continue;
+		}
+		name[i++] = '%';
+		name[i++] = hex[c >> 4];
+		name[i++] = hex[c & 15];
+	}
+	name[i] = 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(st_efivar_name);
+
+/* The name versions before the percent-encoding used. */
+VISIBLE_IF_KUNIT void st_efivar_legacy_name(efi_char16_t *name, size_t len,
+					    const char *key)
 {
 	const char *prefix = ST_EFI_PREFIX;
 	size_t i = 0;
 
 	while (*prefix)
-		v->name[i++] = *prefix++;
-	for (; *key && i < ARRAY_SIZE(v->name) - 1; key++) {
+		name[i++] = *prefix++;
+	for (; *key && i < len - 1; key++) {
 		char c = *key;
 
 		if (c == '/')
 			c = '-';
 		else if (!isalnum(c) && c != '.' && c != '_' && c != '-')
 			c = '_';
-		v->name[i++] = c;
+		name[i++] = c;
 	}
-	v->name[i] = 0;
+	name[i] = 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(st_efivar_legacy_name);
 
 static int st_efivar_attach(struct scheduled_task *task)
 {
@@ -68,7 +125,8 @@ static int st_efivar_attach(struct scheduled_task *task)
 	if (!v)
 		return -ENOMEM;
 	v->guid = ST_EFI_GUID;
-	st_efivar_name(v, task->key);
+	st_efivar_name(v->name, ARRAY_SIZE(v->name), task->key);
+	st_efivar_legacy_name(v->legacy, ARRAY_SIZE(v->legacy), task->key);
 	task->store_priv = v;
 	return 0;
 }
@@ -79,12 +137,22 @@ static void st_efivar_detach(struct scheduled_task *task)
 	task->store_priv = NULL;
 }
 
+/* Read variable @name into @area; efivar lock held. */
+static efi_status_t st_efivar_get(struct st_efivar *v, efi_char16_t *name,
+				  u8 *area, unsigned long *size)
+{
+	u32 attr;
+
+	*size = ST_RECORD_SIZE;
+	return efivar_get_variable(name, &v->guid, &attr, size, area);
+}
+
 static int st_efivar_load(struct scheduled_task *task, u8 *area)
 {
 	struct st_efivar *v = task->store_priv;
-	unsigned long size = ST_RECORD_SIZE;
+	unsigned long size;
 	efi_status_t status;
-	u32 attr;
+	struct st_record rec = { .state = ST_RECORD_ABSENT };
 	int err;
 
 	/* efivars can go away (efi=noruntime, a driver unload) after attach. */
@@ -93,7 +161,18 @@ static int st_efivar_load(struct scheduled_task *task, u8 *area)
 	err = efivar_lock();
 	if (err)
 		return err;
-	status = efivar_get_variable(v->name, &v->guid, &attr, &size, area);
+	status = st_efivar_get(v, v->name, area, &size);
+	if (status == EFI_NOT_FOUND) {
+		/* Only a record of this task's own is taken over. */
+		status = st_efivar_get(v, v->legacy, area, &size);
+		if (status == EFI_SUCCESS && size == ST_RECORD_SIZE)
+			st_record_decode(area, task->key_hash, &rec);
+		v->legacy_found = status == EFI_SUCCESS &&
+				  size == ST_RECORD_SIZE &&
+				  rec.state == ST_RECORD_OURS;
+		if (!v->legacy_found)
+			status = EFI_NOT_FOUND;
+	}
 	efivar_unlock();
 
 	if (status == EFI_NOT_FOUND) {
@@ -102,19 +181,27 @@ static int st_efivar_load(struct scheduled_task *task, u8 *area)
 	}
 	if (status == EFI_BUFFER_TOO_SMALL ||
 	    (status == EFI_SUCCESS && size != ST_RECORD_SIZE)) {
-		dev_err(&task->dev, "efivar: variable has the wrong size\n");
+		dev_err_ratelimited(&task->dev, "efivar: variable has the wrong size\n");
 		return -EBADMSG;
 	}
 	return efi_status_to_err(status);
 }
 
-/*
- * A variable is replaced whole by one SetVariable, which the firmware makes
- * atomic (EDK2's fault-tolerant write): each save writes the whole record
- * it is handed, not just its range, so the first save of a new count
- * already lands it in both copies and the second writes the same bytes
- * again.
- */
+/* Whether a @size-byte variable @name fits, keeping the reserve free. */
+static bool st_efivar_fits(const efi_char16_t *name, unsigned long size)
+{
+	u64 storage, remaining, max_size;
+	efi_status_t status;
+
+	status = efivar_query_variable_info(ST_EFI_ATTR, &storage, &remaining,
+					    &max_size);
+	if (status != EFI_SUCCESS)
+		return true;	/* not told: SetVariable will say */
+	size += ucs2_strsize((efi_char16_t *)name, 1024);
+	return remaining >= size && remaining - size >= ST_EFI_MIN_RESERVE;
+}
+
+/* One SetVariable of the whole record (st_area_io.whole). */
 static int st_efivar_save(void *ctx, const u8 *area, unsigned int off,
 			  unsigned int len)
 {
@@ -122,18 +209,36 @@ static int st_efivar_save(void *ctx, const u8 *area, unsigned int off,
 	struct st_efivar *v = task->store_priv;
 	u8 buf[ST_RECORD_SIZE];
 	efi_status_t status;
+	int err;
 
 	if (!st_efivar_supported())
 		return -ENODEV;
 	memcpy(buf, area, sizeof(buf));
-	status = efivar_set_variable(v->name, &v->guid, ST_EFI_ATTR,
-				     sizeof(buf), buf);
+	err = efivar_lock();
+	if (err)
+		return err;
+	if (!st_efivar_fits(v->name, sizeof(buf))) {
+		efivar_unlock();
+		dev_err_ratelimited(&task->dev, "efivar: the variable store is full: writing the record would leave less than %d bytes free\n",
+				    ST_EFI_MIN_RESERVE);
+		return -ENOSPC;
+	}
+	status = efivar_set_variable_locked(v->name, &v->guid, ST_EFI_ATTR,
+					    sizeof(buf), buf, false);
+	if (status == EFI_SUCCESS && v->legacy_found) {
+		/* Deleting is setting it empty; a failure only leaves litter. */
+		efivar_set_variable_locked(v->legacy, &v->guid, 0, 0, NULL,
+					   false);
+		v->legacy_found = false;
+	}
+	efivar_unlock();
 	return efi_status_to_err(status);
 }
 
 static const struct st_area_io st_efivar_io = {
 	.load = st_efivar_load,
 	.save = st_efivar_save,
+	.whole = true,
 };
 
 const struct st_store_ops st_efivar_ops = {

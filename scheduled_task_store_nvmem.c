@@ -280,7 +280,11 @@ static int st_region_save(void *ctx, const u8 *area, unsigned int off,
 	return ret == len ? 0 : -EIO;
 }
 
-static int st_region_read(struct scheduled_task *task, u32 *times_run)
+static const struct st_area_io st_region_io = {
+	.save = st_region_save,
+};
+
+static int st_region_read(struct scheduled_task *task, struct st_record *rec)
 {
 	struct st_slot *s;
 	int err;
@@ -292,7 +296,7 @@ static int st_region_read(struct scheduled_task *task, u32 *times_run)
 	err = st_region_find(task, s, false);
 	mutex_unlock(&st_region_lock);
 	if (!err)
-		err = st_store_result(task, &s->rec, times_run);
+		*rec = s->rec;
 	kfree(s);
 	return err;
 }
@@ -310,8 +314,8 @@ static int st_region_write(struct scheduled_task *task, u32 times_run)
 	err = st_region_find(task, s, true);
 	if (!err) {
 		rs.offset = s->offset;
-		err = st_store_commit(task, s->area, &s->rec, times_run,
-				      st_region_save, &rs);
+		err = st_store_commit(task, &st_region_io, &rs, s->area,
+				      &s->rec, times_run);
 	}
 	mutex_unlock(&st_region_lock);
 	kfree(s);

@@ -154,6 +154,8 @@ static void st_copy0_erased(struct st_store_image *img)
 static const struct st_transition st_transitions[] = {
 	{ "absent (zeroed) to 1", st_blank0, 0, 1 },
 	{ "absent (erased) to 1", st_erased, 0, 1 },
+	{ "absent (zeroed) to a first record of 0", st_blank0, 0, 0 },
+	{ "absent (erased) to a first record of 0", st_erased, 0, 0 },
 	{ "1 to 0", st_holds_1, 1, 0 },
 	{ "0 to 1", st_holds_0, 0, 1 },
 	{ "41 to 42, generations wrapping", st_holds_41_late, 41, 42 },
@@ -268,7 +270,9 @@ static void r02_decode_states(struct kunit *test)
 
 /*
  * Writing what the record holds writes nothing; a new count is two saves
- * of one copy each, and three when the first copy was damaged.
+ * of one copy each, and three when the first copy was damaged.  An absent
+ * record is written even for 0 (the first record, written before a first
+ * run to prove the store writable).
  */
 static void r03_saves_per_write(struct kunit *test)
 {
@@ -278,6 +282,10 @@ static void r03_saves_per_write(struct kunit *test)
 
 	st_blank0(&img);
 	st_record_decode(img.mem, KEY, &rec);
+	st_record_update(img.mem, &rec, KEY, 0, &plan);
+	KUNIT_EXPECT_EQ(test, plan.saves, 2);
+	st_record_decode(img.mem, KEY, &rec);
+	KUNIT_EXPECT_EQ(test, rec.state, ST_RECORD_OURS);
 	st_record_update(img.mem, &rec, KEY, 0, &plan);
 	KUNIT_EXPECT_EQ(test, plan.saves, 0);
 	st_write(&img, 5);

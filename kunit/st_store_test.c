@@ -36,6 +36,7 @@ static struct {
 	int read_err;		/* every read fails with this */
 	int write_err;		/* every write fails with this */
 	int writes;		/* reg_write calls */
+	bool drop_writes;	/* writes succeed and change nothing */
 	int tear_write;		/* this write (1-based) stops after ... */
 	unsigned int tear_bytes;	/* ... this many bytes, then fails */
 	struct device *parent;
@@ -58,7 +59,8 @@ static int st_nv_write(void *priv, unsigned int off, void *val, size_t bytes)
 	}
 	if (st_nv.write_err)
 		return st_nv.write_err;
-	memcpy(st_nv.mem + off, val, bytes);
+	if (!st_nv.drop_writes)
+		memcpy(st_nv.mem + off, val, bytes);
 	return 0;
 }
 
@@ -121,6 +123,7 @@ static void st_store_setup(struct kunit *test, const char *store,
 	memset(st_nv.mem, 0, sizeof(st_nv.mem));
 	st_nv.read_err = 0;
 	st_nv.write_err = 0;
+	st_nv.drop_writes = false;
 	st_nv.writes = 0;
 	st_nv.tear_write = 0;
 	st_nv.tear_bytes = 0;
@@ -367,7 +370,8 @@ static void s04_cell_runs_once_across_reboots(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, task);
 	KUNIT_EXPECT_EQ(test, st_calls(sc), 1);
 	KUNIT_EXPECT_EQ(test, st_get(test, task), 1);
-	KUNIT_EXPECT_EQ(test, task->store_writes, 1);
+	/* The first record (0) before the run, then the completion. */
+	KUNIT_EXPECT_EQ(test, task->store_writes, 2);
 	rec = st_peek(task, 32);
 	KUNIT_EXPECT_EQ(test, rec.state, ST_RECORD_OURS);
 	KUNIT_EXPECT_EQ(test, rec.times_run, 1);
@@ -655,7 +659,12 @@ static void s07_read_error_refuses_to_run(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, st_get(test, task), 1);
 }
 
-static void s07_write_error_is_a_store_error(struct kunit *test)
+/*
+ * A store that cannot be written is found out before the first run (the
+ * first record is written at create), not after a run it cannot record,
+ * which would then run again at every boot.
+ */
+static void s07_unwritable_store_refuses_the_first_run(struct kunit *test)
 {
 	struct st_store_client *sc = st_store_client(test);
 	struct st_client *client;
@@ -667,50 +676,126 @@ static void s07_write_error_is_a_store_error(struct kunit *test)
 	client = st_store_bind(sc);
 	task = sc->task[0];
 	KUNIT_ASSERT_NOT_NULL(test, task);
-	KUNIT_EXPECT_EQ(test, st_calls(sc), 1);
+	KUNIT_EXPECT_EQ(test, st_calls(sc), 0);
 	KUNIT_EXPECT_STREQ(test, st_state_name(task), "store-error");
 	KUNIT_EXPECT_EQ(test, scheduled_task_times_run_set(task, 1), -EIO);
 	KUNIT_EXPECT_EQ(test, scheduled_task_execute_now_deferred_ex(task), 0);
 	st_flush(task);
-	KUNIT_EXPECT_EQ(test, st_calls(sc), 1);
+	KUNIT_EXPECT_EQ(test, st_calls(sc), 0);
+	st_reboot(test, client);
+	KUNIT_EXPECT_EQ(test, st_calls(sc), 0);
 
-	/* Unrecorded: the next boot runs it again (at least once). */
+	/* Writable again: the next boot runs it, once. */
 	st_nv.write_err = 0;
 	st_reboot(test, client);
-	KUNIT_EXPECT_EQ(test, st_calls(sc), 2);
+	KUNIT_EXPECT_EQ(test, st_calls(sc), 1);
 	KUNIT_EXPECT_EQ(test, st_get(test, sc->task[0]), 1);
+	st_reboot(test, client);
+	KUNIT_EXPECT_EQ(test, st_calls(sc), 1);
+}
+
+/* A store that acks writes and keeps nothing fails the read-back. */
+static void s07_dropped_write_fails_the_read_back(struct kunit *test)
+{
+	struct st_store_client *sc = st_store_client(test);
+	struct scheduled_task *task;
+
+	st_store_setup(test, "nvmem-cell", "");
+	st_store_task(sc, "dropped", "st-cell-a");
+	st_nv.drop_writes = true;
+	st_store_bind(sc);
+	task = sc->task[0];
+	KUNIT_ASSERT_NOT_NULL(test, task);
+	KUNIT_EXPECT_EQ(test, st_calls(sc), 0);
+	KUNIT_EXPECT_STREQ(test, st_state_name(task), "store-error");
+	KUNIT_EXPECT_EQ(test, scheduled_task_times_run_set(task, 1), -EIO);
+	KUNIT_EXPECT_TRUE(test, st_zero(st_nv.mem, 32));
+	st_nv.drop_writes = false;
+	KUNIT_EXPECT_EQ(test, scheduled_task_times_run_set(task, 0), 0);
+	KUNIT_EXPECT_STREQ(test, st_state_name(task), "idle");
+}
+
+/*
+ * A record stays in the store it was written to: a cell that appears
+ * later (store=auto tries cells first) or nvmem= set afterwards must not
+ * move the task to a store without its record.
+ */
+static void s12_record_pins_its_store(struct kunit *test)
+{
+	struct st_store_client *sc = st_store_client(test);
+	struct st_client *client;
+	struct scheduled_task *task;
+
+	st_store_setup(test, "auto", ST_NV_NAME ":128:64");
+	st_store_task(sc, "pinned", NULL);
+	client = st_store_bind(sc);
+	task = sc->task[0];
+	KUNIT_ASSERT_NOT_NULL(test, task);
+	KUNIT_EXPECT_STREQ(test, st_store_name(task), "nvmem");
+	KUNIT_EXPECT_EQ(test, st_calls(sc), 1);
+
+	/* A cell for the task appears: the record stays in the region. */
+	KUNIT_ASSERT_EQ(test, st_client_unbind(client), 0);
+	sc->lookups = kunit_kcalloc(test, ST_MAX_TASKS, sizeof(*sc->lookups),
+				    GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, sc->lookups);
+	sc->lookups[0].nvmem_name = ST_NV_NAME;
+	sc->lookups[0].cell_name = "st-cell-a";
+	snprintf(sc->con_id[0], sizeof(sc->con_id[0]), "scheduled-task-pinned");
+	sc->lookups[0].con_id = sc->con_id[0];
+	sc->nlookups = 1;
+	st_nv.writes = 0;
+	KUNIT_ASSERT_EQ(test, st_client_bind(client), 0);
+	task = sc->task[0];
+	KUNIT_ASSERT_NOT_NULL(test, task);
+	KUNIT_EXPECT_STREQ(test, st_store_name(task), "nvmem");
+	KUNIT_EXPECT_STREQ(test, st_state_name(task), "completed");
+	KUNIT_EXPECT_EQ(test, st_calls(sc), 1);
+	KUNIT_EXPECT_EQ(test, st_nv.writes, 0);
+	KUNIT_EXPECT_TRUE(test, st_zero(st_nv.mem, 32));
 }
 
 /*
  * A write torn after N bytes, on the first or the second of the two saves
- * a logical write makes, from "never ran" to 1 (completion) or from 1 to 0
- * (administrator).  The next boot reads the new count when the second save
- * was torn, and the old or the new one when the first was (a cell is
- * written whole: N bytes of the first save can complete its copy): never
- * garbage.  kunit/st_record_test.c cuts every byte of the codec's saves.
+ * a logical write makes: the first record (absent -> 0) written at create
+ * before the first run, the completion (0 -> 1), or the administrator's
+ * 1 -> 0.  The next boot reads the new count when the second save was
+ * torn, and the old or the new one when the first was (a cell is written
+ * whole: N bytes of the first save can complete its copy): never garbage.
+ * kunit/st_record_test.c cuts every byte of the codec's saves.
  */
+enum st_tear_write { ST_TEAR_FIRST, ST_TEAR_RUN, ST_TEAR_UPDATE };
+
 struct st_tear_case {
 	const char *store;	/* "cell" or "region" */
-	bool update;		/* 1 -> 0 by times_run_set, else 0 -> 1 by a run */
+	enum st_tear_write write;
 	int save;		/* 1 or 2 */
 	unsigned int bytes;
 };
 
 static const struct st_tear_case st_tear_cases[] = {
-	{ "cell", false, 1, 0 }, { "cell", false, 1, 20 },
-	{ "cell", false, 2, 7 }, { "cell", false, 2, 31 },
-	{ "cell", true, 1, 16 }, { "cell", true, 1, 27 },
-	{ "cell", true, 2, 0 }, { "cell", true, 2, 15 },
-	{ "region", false, 1, 0 }, { "region", false, 1, 9 },
-	{ "region", false, 2, 1 }, { "region", false, 2, 15 },
-	{ "region", true, 1, 4 }, { "region", true, 1, 12 },
-	{ "region", true, 2, 0 }, { "region", true, 2, 14 },
+	{ "cell", ST_TEAR_FIRST, 1, 3 }, { "cell", ST_TEAR_FIRST, 2, 30 },
+	{ "cell", ST_TEAR_RUN, 1, 0 }, { "cell", ST_TEAR_RUN, 1, 20 },
+	{ "cell", ST_TEAR_RUN, 2, 7 }, { "cell", ST_TEAR_RUN, 2, 31 },
+	{ "cell", ST_TEAR_UPDATE, 1, 16 }, { "cell", ST_TEAR_UPDATE, 1, 27 },
+	{ "cell", ST_TEAR_UPDATE, 2, 0 }, { "cell", ST_TEAR_UPDATE, 2, 15 },
+	{ "region", ST_TEAR_FIRST, 1, 11 }, { "region", ST_TEAR_FIRST, 2, 5 },
+	{ "region", ST_TEAR_RUN, 1, 0 }, { "region", ST_TEAR_RUN, 1, 9 },
+	{ "region", ST_TEAR_RUN, 2, 1 }, { "region", ST_TEAR_RUN, 2, 15 },
+	{ "region", ST_TEAR_UPDATE, 1, 4 }, { "region", ST_TEAR_UPDATE, 1, 12 },
+	{ "region", ST_TEAR_UPDATE, 2, 0 }, { "region", ST_TEAR_UPDATE, 2, 14 },
 };
 
 static void st_tear_desc(const struct st_tear_case *c, char *desc)
 {
+	static const char * const what[] = {
+		[ST_TEAR_FIRST] = "first record",
+		[ST_TEAR_RUN] = "0->1",
+		[ST_TEAR_UPDATE] = "1->0",
+	};
+
 	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s %s, save %d torn after %u bytes",
-		 c->store, c->update ? "1->0" : "0->1", c->save, c->bytes);
+		 c->store, what[c->write], c->save, c->bytes);
 }
 
 KUNIT_ARRAY_PARAM(st_tear, st_tear_cases, st_tear_desc);
@@ -722,19 +807,21 @@ static void s08_torn_write_reads_old_or_new(struct kunit *test)
 	struct st_store_client *sc = st_store_client(test);
 	struct st_client *client;
 	struct scheduled_task *task;
-	u32 old = c->update ? 1 : 0, new = !old, read;
+	u32 old = c->write == ST_TEAR_UPDATE, new = !old, read;
+	int ran = c->write != ST_TEAR_FIRST;
 
 	st_store_setup(test, cell ? "nvmem-cell" : "nvmem", ST_NV_NAME ":128:32");
 	st_store_task(sc, "torn", cell ? "st-cell-a" : NULL);
-	if (!c->update) {
-		st_nv.tear_write = c->save;
+	if (c->write != ST_TEAR_UPDATE) {
+		/* The first record is two writes, then the completion. */
+		st_nv.tear_write = c->save + (c->write == ST_TEAR_RUN ? 2 : 0);
 		st_nv.tear_bytes = c->bytes;
 	}
 	client = st_store_bind(sc);
 	task = sc->task[0];
 	KUNIT_ASSERT_NOT_NULL(test, task);
-	KUNIT_EXPECT_EQ(test, st_calls(sc), 1);
-	if (c->update) {
+	KUNIT_EXPECT_EQ(test, st_calls(sc), ran);
+	if (c->write == ST_TEAR_UPDATE) {
 		KUNIT_EXPECT_STREQ(test, st_state_name(task), "completed");
 		st_nv.writes = 0;
 		st_nv.tear_write = c->save;
@@ -750,6 +837,12 @@ static void s08_torn_write_reads_old_or_new(struct kunit *test)
 	task = sc->task[0];
 	KUNIT_ASSERT_NOT_NULL(test, task);
 	KUNIT_EXPECT_STRNEQ(test, st_state_name(task), "store-error");
+	KUNIT_EXPECT_EQ(test, st_get(test, task), 1);
+	if (c->write == ST_TEAR_FIRST) {
+		/* Absent or 0, both 0: it runs now, once. */
+		KUNIT_EXPECT_EQ(test, st_calls(sc), 1);
+		return;
+	}
 	/* A run at this boot means the count read 0. */
 	read = st_calls(sc) == 2 ? 0 : 1;
 	if (c->save == 2)
@@ -757,7 +850,6 @@ static void s08_torn_write_reads_old_or_new(struct kunit *test)
 	else
 		KUNIT_EXPECT_TRUE(test, read == old || read == new);
 	KUNIT_EXPECT_LE(test, st_calls(sc), 2);
-	KUNIT_EXPECT_EQ(test, st_get(test, task), 1);
 }
 
 static void s09_one_damaged_copy_loses_nothing(struct kunit *test)
@@ -811,6 +903,113 @@ static void s09_both_copies_damaged_is_a_store_error(struct kunit *test)
 	st_reboot(test, client);
 	KUNIT_EXPECT_EQ(test, st_calls(sc), 2);
 	KUNIT_EXPECT_EQ(test, st_get(test, sc->task[0]), 1);
+}
+
+/* ---- efivar: one SetVariable per write, injective names -------------- */
+
+struct st_saves {
+	int n;
+	unsigned int off, len;
+	u8 area[ST_RECORD_SIZE];
+};
+
+static int st_count_save(void *ctx, const u8 *area, unsigned int off,
+			 unsigned int len)
+{
+	struct st_saves *sv = ctx;
+
+	sv->n++;
+	sv->off = off;
+	sv->len = len;
+	memcpy(sv->area + off, area + off, len);
+	return 0;
+}
+
+/*
+ * A backend that replaces the record atomically (an EFI variable) gets one
+ * save of the whole new record per logical write, not the codec's two.
+ */
+static void s13_whole_record_backend_saves_once(struct kunit *test)
+{
+	const struct st_area_io whole = { .save = st_count_save, .whole = true };
+	const struct st_area_io parts = { .save = st_count_save };
+	struct scheduled_task *task = kunit_kzalloc(test, sizeof(*task),
+						    GFP_KERNEL);
+	struct st_saves sv = {};
+	u8 area[ST_RECORD_SIZE] = {};
+	struct st_record rec;
+	u32 n;
+
+	KUNIT_ASSERT_NOT_NULL(test, task);
+	task->key_hash = st_record_key_hash("drv/dev/whole");
+	for (n = 0; n < 3; n++) {
+		st_record_decode(area, task->key_hash, &rec);
+		sv.n = 0;
+		KUNIT_EXPECT_EQ(test, st_store_commit(task, &whole, &sv, area,
+						      &rec, n), 0);
+		KUNIT_EXPECT_EQ(test, sv.n, 1);
+		KUNIT_EXPECT_EQ(test, sv.off, 0U);
+		KUNIT_EXPECT_EQ(test, sv.len, (unsigned int)ST_RECORD_SIZE);
+		st_record_decode(sv.area, task->key_hash, &rec);
+		KUNIT_EXPECT_EQ(test, rec.state, ST_RECORD_OURS);
+		KUNIT_EXPECT_EQ(test, rec.times_run, n);
+	}
+	/* The same count again: no save at all. */
+	sv.n = 0;
+	KUNIT_EXPECT_EQ(test, st_store_commit(task, &whole, &sv, area, &rec, 2), 0);
+	KUNIT_EXPECT_EQ(test, sv.n, 0);
+	KUNIT_EXPECT_EQ(test, task->store_writes, 3);
+	/* A backend that can write part of a record: copy by copy. */
+	KUNIT_EXPECT_EQ(test, st_store_commit(task, &parts, &sv, area, &rec, 3), 0);
+	KUNIT_EXPECT_EQ(test, sv.n, 2);
+}
+
+static bool st_ucs2_eq(const efi_char16_t *a, const char *b)
+{
+	while (*a && *a == (u8)*b) {
+		a++;
+		b++;
+	}
+	return !*a && !*b;
+}
+
+static bool st_ucs2_same(const efi_char16_t *a, const efi_char16_t *b)
+{
+	while (*a && *a == *b) {
+		a++;
+		b++;
+	}
+	return *a == *b;
+}
+
+/* Two keys that shared one variable under the old names do not now. */
+static void s13_efivar_names_are_injective(struct kunit *test)
+{
+	static const char * const keys[][2] = {
+		{ "mfd/pmic/otp-load", "mfd/pmic-otp/load" },
+		{ "drv/a b/task", "drv/a_b/task" },
+		{ "drv/a:b/task", "drv/a;b/task" },
+	};
+	efi_char16_t *a, *b;
+	size_t len = 3 * ST_KEY_MAX + 16;
+	int i;
+
+	a = kunit_kcalloc(test, len, sizeof(*a), GFP_KERNEL);
+	b = kunit_kcalloc(test, len, sizeof(*b), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	for (i = 0; i < ARRAY_SIZE(keys); i++) {
+		st_efivar_legacy_name(a, len, keys[i][0]);
+		st_efivar_legacy_name(b, len, keys[i][1]);
+		KUNIT_EXPECT_TRUE_MSG(test, st_ucs2_same(a, b), "legacy %d", i);
+		st_efivar_name(a, len, keys[i][0]);
+		st_efivar_name(b, len, keys[i][1]);
+		KUNIT_EXPECT_FALSE_MSG(test, st_ucs2_same(a, b), "new %d", i);
+	}
+	st_efivar_name(a, len, "st_sample/st_sample/probe-p");
+	KUNIT_EXPECT_TRUE(test, st_ucs2_eq(a, "ScheduledTask-st_sample%2Fst_sample%2Fprobe-p"));
+	st_efivar_name(a, len, "d/0000:00:1f.3/x y");
+	KUNIT_EXPECT_TRUE(test, st_ucs2_eq(a, "ScheduledTask-d%2F0000%3A00%3A1f.3%2Fx%20y"));
 }
 
 /* ---- the real RTC CMOS ---------------------------------------------- */
@@ -1099,13 +1298,17 @@ static struct kunit_case st_store_cases[] = {
 	KUNIT_CASE(s06_region_growth_keeps_every_record),
 	KUNIT_CASE(s06_region_rotten_slot),
 	KUNIT_CASE(s07_read_error_refuses_to_run),
-	KUNIT_CASE(s07_write_error_is_a_store_error),
+	KUNIT_CASE(s07_unwritable_store_refuses_the_first_run),
+	KUNIT_CASE(s07_dropped_write_fails_the_read_back),
 	KUNIT_CASE_PARAM(s08_torn_write_reads_old_or_new, st_tear_gen_params),
 	KUNIT_CASE(s09_one_damaged_copy_loses_nothing),
 	KUNIT_CASE(s09_both_copies_damaged_is_a_store_error),
 	KUNIT_CASE(s10_cmos_region),
 	KUNIT_CASE_PARAM_ATTR(s11_allocation_failures_change_nothing,
 			      st_fault_gen_params, { .speed = KUNIT_SPEED_SLOW }),
+	KUNIT_CASE(s12_record_pins_its_store),
+	KUNIT_CASE(s13_whole_record_backend_saves_once),
+	KUNIT_CASE(s13_efivar_names_are_injective),
 	{}
 };
 

@@ -31,7 +31,7 @@ table() {
 	done
 }
 FW=st_firmware_setup:fw-setup
-VAR=/sys/firmware/efi/efivars/ScheduledTask-st_firmware_setup-st_firmware_setup-fw-setup-81e7533c-5260-4bee-bd13-571d974fccfb
+VAR=/sys/firmware/efi/efivars/ScheduledTask-st_firmware_setup%2Fst_firmware_setup%2Ffw-setup-81e7533c-5260-4bee-bd13-571d974fccfb
 
 insmod /lib/st/scheduled_task.ko
 echo 1 >/sys/kernel/tracing/events/scheduled_task/enable

@@ -48,7 +48,7 @@ if [ -d /sys/firmware/efi ]; then
 	mount -t efivarfs none /sys/firmware/efi/efivars
 fi
 var=$(ls /sys/firmware/efi/efivars 2>/dev/null |
-	grep -c '^ScheduledTask-st_firmware_setup-st_firmware_setup-fw-setup-')
+	grep -c '^ScheduledTask-st_firmware_setup%2Fst_firmware_setup%2Ffw-setup-')
 say "ST-PERSIST boot ran=$ran times_run=$(attr times_run) state=$(attr state) store=$(attr store) efivar=$var"
 
 if [ "$mode" = reboot ]; then

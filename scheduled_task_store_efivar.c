@@ -15,8 +15,7 @@
  * Versions before this encoding named the variable with '/' made '-' and
  * other bytes made '_', which is not injective: a task with no variable
  * under its name takes over its record from that legacy name when the
- * record there is its own, and the legacy variable is deleted once the
- * record has been written under the new name.
+ * record there is its own, moving it to the new name.
  *
  * Firmware replaces a variable whole and atomically (UEFI requires
  * fault-tolerant variable writes), so a logical write is one SetVariable
@@ -54,14 +53,11 @@ MODULE_IMPORT_NS(EFIVAR);
  * @guid: ST_EFI_GUID.
  * @name: the variable name, UCS-2, NUL-terminated.
  * @legacy: the name earlier versions gave the variable.
- * @legacy_found: the record was read from @legacy: delete it once the
- *	record has been written under @name.
  */
 struct st_efivar {
 	efi_guid_t guid;
 	efi_char16_t name[sizeof(ST_EFI_PREFIX) + 3 * ST_KEY_MAX];
 	efi_char16_t legacy[sizeof(ST_EFI_PREFIX) + ST_KEY_MAX];
-	bool legacy_found;
 };
 
 static bool st_efivar_plain(u8 c)
@@ -147,12 +143,41 @@ static efi_status_t st_efivar_get(struct st_efivar *v, efi_char16_t *name,
 	return efivar_get_variable(name, &v->guid, &attr, size, area);
 }
 
+/*
+ * No variable under the task's name: take over the task's own record (the
+ * key hash says whose it is) from the legacy name, moving it to the new
+ * name and deleting the legacy variable.  If the move fails, the record is
+ * still honoured and the move is tried again at the next read.  Efivar
+ * lock held.
+ */
+static efi_status_t st_efivar_take_legacy(struct scheduled_task *task,
+					  struct st_efivar *v, u8 *area)
+{
+	struct st_record rec;
+	unsigned long size;
+	efi_status_t status;
+
+	status = st_efivar_get(v, v->legacy, area, &size);
+	if (status != EFI_SUCCESS || size != ST_RECORD_SIZE)
+		return EFI_NOT_FOUND;
+	st_record_decode(area, task->key_hash, &rec);
+	if (rec.state != ST_RECORD_OURS)
+		return EFI_NOT_FOUND;
+	status = efivar_set_variable_locked(v->name, &v->guid, ST_EFI_ATTR,
+					    ST_RECORD_SIZE, area, false);
+	if (status == EFI_SUCCESS)
+		efivar_set_variable_locked(v->legacy, &v->guid, 0, 0, NULL,
+					   false);
+	dev_info(&task->dev, "efivar: record moved from the legacy variable name: %s\n",
+		 status == EFI_SUCCESS ? "done" : "failed, kept");
+	return EFI_SUCCESS;
+}
+
 static int st_efivar_load(struct scheduled_task *task, u8 *area)
 {
 	struct st_efivar *v = task->store_priv;
-	unsigned long size;
+	unsigned long size = ST_RECORD_SIZE;
 	efi_status_t status;
-	struct st_record rec = { .state = ST_RECORD_ABSENT };
 	int err;
 
 	/* efivars can go away (efi=noruntime, a driver unload) after attach. */
@@ -162,17 +187,8 @@ static int st_efivar_load(struct scheduled_task *task, u8 *area)
 	if (err)
 		return err;
 	status = st_efivar_get(v, v->name, area, &size);
-	if (status == EFI_NOT_FOUND) {
-		/* Only a record of this task's own is taken over. */
-		status = st_efivar_get(v, v->legacy, area, &size);
-		if (status == EFI_SUCCESS && size == ST_RECORD_SIZE)
-			st_record_decode(area, task->key_hash, &rec);
-		v->legacy_found = status == EFI_SUCCESS &&
-				  size == ST_RECORD_SIZE &&
-				  rec.state == ST_RECORD_OURS;
-		if (!v->legacy_found)
-			status = EFI_NOT_FOUND;
-	}
+	if (status == EFI_NOT_FOUND)
+		status = st_efivar_take_legacy(task, v, area);
 	efivar_unlock();
 
 	if (status == EFI_NOT_FOUND) {
@@ -225,12 +241,6 @@ static int st_efivar_save(void *ctx, const u8 *area, unsigned int off,
 	}
 	status = efivar_set_variable_locked(v->name, &v->guid, ST_EFI_ATTR,
 					    sizeof(buf), buf, false);
-	if (status == EFI_SUCCESS && v->legacy_found) {
-		/* Deleting is setting it empty; a failure only leaves litter. */
-		efivar_set_variable_locked(v->legacy, &v->guid, 0, 0, NULL,
-					   false);
-		v->legacy_found = false;
-	}
 	efivar_unlock();
 	return efi_status_to_err(status);
 }

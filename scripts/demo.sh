@@ -24,11 +24,7 @@ if ! build_modules demo "/usr/src/linux-headers-$kver"; then
 	exit 1
 fi
 b=$out/build/demo
-efivarfs=$(find "/lib/modules/$kver/kernel/fs/efivarfs" -name 'efivarfs.ko*' | head -n 1)
-case $efivarfs in
-*.xz) xz -dc "$efivarfs" >"$out/demo-efivarfs.ko" ;;
-*) cp "$efivarfs" "$out/demo-efivarfs.ko" ;;
-esac
+efivarfs_ko "$kver" "$out/demo-efivarfs.ko"
 img=$out/demo.cpio.gz
 scripts/initramfs.sh "$img" tests/guest/demo.sh \
 	"$b/scheduled_task.ko:lib/st/scheduled_task.ko" \

@@ -71,12 +71,7 @@ while read -r short kver; do
 		continue
 	fi
 	b=$out/build/stock-$short
-	efivarfs=$(find "/lib/modules/$kver/kernel/fs/efivarfs" -name 'efivarfs.ko*' | head -n 1)
-	case $efivarfs in
-	*.xz) xz -dc "$efivarfs" >"$out/efivarfs-$short.ko" ;;
-	*.zst) zstd -qdc "$efivarfs" >"$out/efivarfs-$short.ko" ;;
-	*) cp "$efivarfs" "$out/efivarfs-$short.ko" ;;
-	esac
+	efivarfs_ko "$kver" "$out/efivarfs-$short.ko"
 	img=$out/persist-$short.cpio.gz
 	if ! scripts/initramfs.sh "$img" tests/guest/persist.sh \
 		"$b/scheduled_task.ko:lib/st/scheduled_task.ko" \

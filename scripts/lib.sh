@@ -107,6 +107,19 @@ bad_taints() {
 	done
 }
 
+# efivarfs_ko KVER DEST: the installed kernel KVER's efivarfs module,
+# uncompressed, at DEST; false when it has none (built in, or not there).
+efivarfs_ko() {
+	local ko
+	ko=$(find "/lib/modules/$1/kernel/fs/efivarfs" -name 'efivarfs.ko*' 2>/dev/null | head -n 1)
+	case $ko in
+	'') return 1 ;;
+	*.xz) xz -dc "$ko" >"$2" ;;
+	*.zst) zstd -qdc "$ko" >"$2" ;;
+	*) cp "$ko" "$2" ;;
+	esac
+}
+
 # hang_report LOG: what a guest that never finished was doing.  qemu.sh
 # makes a guest still running at its time-out panic with every task's
 # stack (panic_print); print the console just before that and the stacks
@@ -226,6 +239,9 @@ tap_results() {
 	while read -r line; do
 		case $line in
 		"not ok"*) result "$g" FAIL "$p${line#not ok * - }" ;;
+		"ok "*" # SKIP "*)
+			line=${line#ok * - }
+			result "$g" SKIP "$p${line%% # SKIP *}" "${line#* # SKIP }" ;;
 		"ok "*) result "$g" PASS "$p${line#ok * - }" ;;
 		esac
 	done < <(echo "$tap" | grep -E '^(not )?ok [0-9]+ ')

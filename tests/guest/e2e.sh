@@ -128,8 +128,14 @@ eq "rebind created the tasks again" 3 "$(ls $C | grep -c "^$D:")"
 check "probe task ran again after rebind" logged probe-imm-np 1 NONE
 check "rmmod st_sample" rmmod st_sample
 
+# ---- Phase 4: the efivar store when its surroundings change --------------
+. /lib/st/efivar.sh
+
 # ---- The small samples a driver author copies ----------------------------
 . /lib/st/samples.sh
+
+# Last: a full variable store stays full until the next boot.
+efivar_full_store
 
 check "rmmod scheduled_task" rmmod scheduled_task
 tap_end

@@ -9,6 +9,8 @@ tap_begin() { echo "ST-TAP-BEGIN"; echo "TAP version 13"; }
 tap_end() { echo "1..$ST_N"; echo "ST-TAP-END"; }
 ok() { ST_N=$((ST_N + 1)); echo "ok $ST_N - $*"; }
 not_ok() { ST_N=$((ST_N + 1)); echo "not ok $ST_N - $*"; }
+# skip DESCRIPTION WHY: a test that cannot run here, and why.
+skip() { ST_N=$((ST_N + 1)); echo "ok $ST_N - $1 # SKIP $2"; }
 # check DESCRIPTION COMMAND...: one TAP line from the command's status.
 check() {
 	d=$1

@@ -178,13 +178,30 @@ st_invoke(struct scheduled_task *task, void *context,
 				    result);
 		result = SCHEDULED_TASK_FAIL;
 	}
-	spin_lock_irq(&task->lock);
-	task->running = false;
-	task->last_result = result;
-	spin_unlock_irq(&task->lock);
 	dev_dbg(&task->dev, "run %s, previous state %d\n",
 		st_result_name(result), state);
 	return result;
+}
+
+/*
+ * The end of an invocation, published in one step: no longer running, its
+ * result, and for a scheduled run (@retry) the retry the result asks for.
+ * A success was recorded before (st_complete()), so no reader sees
+ * "success" next to the count from before it.
+ */
+static void st_finish(struct scheduled_task *task,
+		      enum scheduled_task_result result, bool retry)
+{
+	spin_lock_irq(&task->lock);
+	task->running = false;
+	task->last_result = result;
+	if (retry && result == SCHEDULED_TASK_SUCCESS_TRY_AGAIN)
+		st_arm_locked(task, ST_ARMED_RETRY, task->cfg.retry_ms_on_success,
+			      SCHEDULED_TASK_POWER_NONE);
+	else if (retry && result == SCHEDULED_TASK_FAIL_TRY_AGAIN)
+		st_arm_locked(task, ST_ARMED_RETRY, task->cfg.retry_ms_on_fail,
+			      SCHEDULED_TASK_POWER_NONE);
+	spin_unlock_irq(&task->lock);
 }
 
 /* Record a SUCCESS: count it in the store first, then call it completed. */
@@ -221,13 +238,34 @@ static void st_complete(struct scheduled_task *task)
 /*
  * A scheduled run: honours the once state (B6), the result (B7, B8) and
  * cancel (B14).  Returns SCHEDULED_TASK_RESULT_INVALID when it did not call
- * the client.
+ * the client.  The caller holds run_lock.
  */
+static enum scheduled_task_result
+st_run_locked(struct scheduled_task *task,
+	      enum scheduled_task_power_state state)
+{
+	enum scheduled_task_result result;
+	bool skip;
+
+	lockdep_assert_held(&task->run_lock);
+	spin_lock_irq(&task->lock);
+	skip = task->completed || task->cancelled || task->dying ||
+	       task->store_error;
+	spin_unlock_irq(&task->lock);
+	if (skip)
+		return SCHEDULED_TASK_RESULT_INVALID;
+
+	result = st_invoke(task, task->cfg.context, state);
+	if (result == SCHEDULED_TASK_SUCCESS)
+		st_complete(task);
+	st_finish(task, result, true);
+	return result;
+}
+
 static enum scheduled_task_result
 st_run(struct scheduled_task *task, enum scheduled_task_power_state state)
 {
 	enum scheduled_task_result result;
-	bool skip;
 
 	/* A resume hook called from the task's own callback: not a new run. */
 	if (st_is_self(task)) {
@@ -236,31 +274,7 @@ st_run(struct scheduled_task *task, enum scheduled_task_power_state state)
 		return SCHEDULED_TASK_RESULT_INVALID;
 	}
 	mutex_lock(&task->run_lock);
-	spin_lock_irq(&task->lock);
-	skip = task->completed || task->cancelled || task->dying ||
-	       task->store_error;
-	spin_unlock_irq(&task->lock);
-	if (skip) {
-		mutex_unlock(&task->run_lock);
-		return SCHEDULED_TASK_RESULT_INVALID;
-	}
-
-	result = st_invoke(task, task->cfg.context, state);
-	switch (result) {
-	case SCHEDULED_TASK_SUCCESS:
-		st_complete(task);
-		break;
-	case SCHEDULED_TASK_SUCCESS_TRY_AGAIN:
-		st_arm(task, ST_ARMED_RETRY, task->cfg.retry_ms_on_success,
-		       SCHEDULED_TASK_POWER_NONE);
-		break;
-	case SCHEDULED_TASK_FAIL_TRY_AGAIN:
-		st_arm(task, ST_ARMED_RETRY, task->cfg.retry_ms_on_fail,
-		       SCHEDULED_TASK_POWER_NONE);
-		break;
-	default:
-		break;
-	}
+	result = st_run_locked(task, state);
 	mutex_unlock(&task->run_lock);
 	return result;
 }
@@ -268,9 +282,12 @@ st_run(struct scheduled_task *task, enum scheduled_task_power_state state)
 /*
  * Work items that find the device suspended (possible only on a client
  * workqueue that is not freezable) note it and leave; resume requeues them.
+ * They look with run_lock held, so that once st_pm_suspend() has taken
+ * and dropped run_lock, no work item of the task calls the client.
  */
 static bool st_hold_if_suspended(struct scheduled_task *task, unsigned int what)
 {
+	lockdep_assert_held(&task->run_lock);
 	lockdep_assert_held(&task->lock);
 
 	if (!task->suspended)
@@ -285,16 +302,19 @@ static void st_dwork_fn(struct work_struct *work)
 		container_of(to_delayed_work(work), struct scheduled_task, dwork);
 	enum scheduled_task_power_state state;
 
+	mutex_lock(&task->run_lock);
 	spin_lock_irq(&task->lock);
 	if (st_hold_if_suspended(task, ST_HELD_DWORK)) {
 		spin_unlock_irq(&task->lock);
+		mutex_unlock(&task->run_lock);
 		return;
 	}
 	task->armed = ST_ARMED_NONE;
 	state = task->dwork_state;
 	spin_unlock_irq(&task->lock);
 
-	st_run(task, state);
+	st_run_locked(task, state);
+	mutex_unlock(&task->run_lock);
 }
 
 static void st_ex_work_fn(struct work_struct *work)
@@ -303,16 +323,19 @@ static void st_ex_work_fn(struct work_struct *work)
 		container_of(work, struct scheduled_task, ex_work);
 
 	for (;;) {
+		mutex_lock(&task->run_lock);
 		spin_lock_irq(&task->lock);
 		if (st_hold_if_suspended(task, ST_HELD_EX) ||
 		    !task->ex_requests || task->cancelled || task->dying) {
 			spin_unlock_irq(&task->lock);
+			mutex_unlock(&task->run_lock);
 			return;
 		}
 		task->ex_requests--;
 		spin_unlock_irq(&task->lock);
 
-		st_run(task, SCHEDULED_TASK_POWER_NONE);
+		st_run_locked(task, SCHEDULED_TASK_POWER_NONE);
+		mutex_unlock(&task->run_lock);
 		cond_resched();
 	}
 }
@@ -324,6 +347,7 @@ static void st_legacy_work_fn(struct work_struct *work)
 	struct st_call *call;
 
 	for (;;) {
+		mutex_lock(&task->run_lock);
 		spin_lock_irq(&task->lock);
 		call = NULL;
 		if (!st_hold_if_suspended(task, ST_HELD_LEGACY) &&
@@ -333,17 +357,14 @@ static void st_legacy_work_fn(struct work_struct *work)
 		if (call)
 			list_del(&call->node);
 		spin_unlock_irq(&task->lock);
-		if (!call)
+		if (!call) {
+			mutex_unlock(&task->run_lock);
 			return;
+		}
 
-		/*
-		 * DMF legacy semantics: the result and once state are ignored.
-		 * A cancel that came while this call waited for another run
-		 * drops it like the ones still queued.
-		 */
-		mutex_lock(&task->run_lock);
-		if (!READ_ONCE(task->cancelled))
-			st_invoke(task, call->context, SCHEDULED_TASK_POWER_NONE);
+		/* DMF legacy semantics: the result and once state are ignored. */
+		st_finish(task, st_invoke(task, call->context,
+					  SCHEDULED_TASK_POWER_NONE), false);
 		mutex_unlock(&task->run_lock);
 		kfree(call);
 		cond_resched();	/* DMF's To-Do: do not spin through a long queue */
@@ -859,10 +880,12 @@ scheduled_task_execute_now(struct scheduled_task *task, void *context)
 	might_sleep();
 
 	mutex_lock(&task->run_lock);
-	if (READ_ONCE(task->dying))
+	if (READ_ONCE(task->dying)) {
 		result = SCHEDULED_TASK_RESULT_INVALID;
-	else
+	} else {
 		result = st_invoke(task, context, SCHEDULED_TASK_POWER_NONE);
+		st_finish(task, result, false);
+	}
 	mutex_unlock(&task->run_lock);
 	return result;
 }
@@ -994,6 +1017,9 @@ EXPORT_SYMBOL_NS_GPL(scheduled_task_times_run_get, SCHEDULED_TASK);
  * Writes through to the store for a %SCHEDULED_TASK_PERSISTENT task.  0
  * makes a completed task run again at its next trigger; any other value
  * marks it completed.  A successful write also clears a store error.
+ * The write waits for a callback that is running (unless it comes from
+ * that callback), so it lands after that run and its record, never
+ * inside: a 0 written during a run that succeeds re-arms the task.
  * (DMF: TimesRunSet.)
  *
  * Context: process context; may sleep.
@@ -1001,11 +1027,15 @@ EXPORT_SYMBOL_NS_GPL(scheduled_task_times_run_get, SCHEDULED_TASK);
  */
 int scheduled_task_times_run_set(struct scheduled_task *task, u32 times_run)
 {
+	bool self;
 	int err = 0;
 
 	if (st_invalid_task(task, __func__))
 		return -EINVAL;
 
+	self = st_is_self(task);
+	if (!self)
+		mutex_lock(&task->run_lock);
 	mutex_lock(&task->store_lock);
 	if (task->store)
 		err = st_store_write(task, times_run);
@@ -1018,6 +1048,8 @@ int scheduled_task_times_run_set(struct scheduled_task *task, u32 times_run)
 		spin_unlock_irq(&task->lock);
 	}
 	mutex_unlock(&task->store_lock);
+	if (!self)
+		mutex_unlock(&task->run_lock);
 
 	if (err)
 		dev_err(&task->dev, "cannot write times_run %u: %d\n",
@@ -1114,7 +1146,14 @@ void st_flush(struct scheduled_task *task)
 }
 EXPORT_SYMBOL_IF_KUNIT(st_flush);
 
-/* System sleep.  The PM core calls these after the client's own callbacks. */
+/*
+ * System sleep.  The PM core calls these after the client's own callbacks.
+ * Suspend waits for a callback that is running (on a client workqueue
+ * that is not freezable, or in another thread): the client is about to
+ * lose power and nothing of the task may run through that.  Work items
+ * that start afterwards find @suspended with run_lock held, and wait for
+ * resume.
+ */
 static int st_pm_suspend(struct device *dev)
 {
 	struct scheduled_task *task = st_from_dev(dev);
@@ -1122,6 +1161,8 @@ static int st_pm_suspend(struct device *dev)
 	spin_lock_irq(&task->lock);
 	task->suspended = true;
 	spin_unlock_irq(&task->lock);
+	mutex_lock(&task->run_lock);
+	mutex_unlock(&task->run_lock);
 	return 0;
 }
 

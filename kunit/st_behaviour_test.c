@@ -1054,6 +1054,8 @@ struct st_fake_store {
 	bool completed_before_write;
 	bool detached;
 	int after_detach;	/* reads and writes of a detached store */
+	struct completion *write_hold;	/* when set, writes wait for it */
+	struct completion write_entered;
 };
 
 static struct st_fake_store st_fake;
@@ -1085,6 +1087,10 @@ static int st_fake_write(struct scheduled_task *task, u32 times_run)
 	st_fake.writes++;
 	if (task->completed)
 		st_fake.completed_before_write = true;
+	if (st_fake.write_hold) {
+		complete(&st_fake.write_entered);
+		wait_for_completion_timeout(st_fake.write_hold, ST_WAIT);
+	}
 	if (st_fake.write_err)
 		return st_fake.write_err;
 	st_fake.value = times_run;
@@ -1111,6 +1117,7 @@ static void st_fake_reset(void *unused)
 static void st_use_fake_store(struct kunit *test)
 {
 	memset(&st_fake, 0, sizeof(st_fake));
+	init_completion(&st_fake.write_entered);
 	st_store_test_override(&st_fake_ops);
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, st_fake_reset,
 							NULL), 0);
@@ -1160,6 +1167,99 @@ static void b16_persistent_write_precedes_completion(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, st_fake.value, 3U);
 	KUNIT_EXPECT_EQ(test, scheduled_task_times_run_get(task, &n), 0);
 	KUNIT_EXPECT_EQ(test, n, 3U);
+}
+
+/*
+ * times_run is written between runs, never inside one: a write of 0
+ * during a run that succeeds re-arms the task afterwards instead of being
+ * overwritten by the completion, and a write of N stays N, not N + 1.
+ */
+static void st_set_0(struct scheduled_task *task)
+{
+	scheduled_task_times_run_set(task, 0);
+}
+
+static void st_set_5(struct scheduled_task *task)
+{
+	scheduled_task_times_run_set(task, 5);
+}
+
+static void b16_times_run_set_waits_for_the_run(struct kunit *test)
+{
+	static const struct {
+		const char *name;
+		void (*op)(struct scheduled_task *task);
+		u32 times_run;
+		const char *state;
+	} cases[] = {
+		{ "set0", st_set_0, 0, "idle" },
+		{ "set5", st_set_5, 5, "completed" },
+	};
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct st_rec *rec = st_rec_new(test);
+		struct scheduled_task_config cfg = st_cfg(cases[i].name, rec, NP,
+							  DEF, DEMAND);
+		struct st_canceller c = { .op = cases[i].op, .rec = rec,
+					  .inside_at_return = -1 };
+		struct task_struct *thread;
+		struct completion *hold;
+		u32 n = 0xdead;
+
+		c.task = st_new(test, st_dev(test), &cfg);
+		init_completion(&c.done);
+		hold = st_rec_hold(rec);
+		KUNIT_ASSERT_EQ(test, scheduled_task_execute_now_deferred_ex(c.task), 0);
+		KUNIT_ASSERT_GT(test, wait_for_completion_timeout(&rec->entered,
+								  ST_WAIT), 0UL);
+		thread = kthread_run(st_stopper_thread, &c, "st-set");
+		KUNIT_ASSERT_FALSE(test, IS_ERR(thread));
+		schedule_timeout_uninterruptible(HZ / 2);
+		KUNIT_EXPECT_FALSE_MSG(test, completion_done(&c.done),
+				       "%s returned inside the run", cases[i].name);
+		complete_all(hold);
+		KUNIT_ASSERT_GT(test, wait_for_completion_timeout(&c.done, ST_WAIT), 0UL);
+		st_flush(c.task);
+		KUNIT_EXPECT_EQ(test, c.inside_at_return, 0);
+		KUNIT_EXPECT_EQ(test, scheduled_task_times_run_get(c.task, &n), 0);
+		KUNIT_EXPECT_EQ_MSG(test, n, cases[i].times_run, "%s", cases[i].name);
+		KUNIT_EXPECT_STREQ_MSG(test, st_state_name(c.task), cases[i].state,
+				       "%s", cases[i].name);
+	}
+}
+
+/*
+ * A success is published with its record: while the completion is being
+ * written the task is still running, and its last result is not yet
+ * "success" next to a times_run of 0.
+ */
+static void b16_result_published_with_its_record(struct kunit *test)
+{
+	struct st_rec *rec = st_rec_new(test);
+	struct scheduled_task_config cfg = st_cfg("publish", rec, PERS, DEF, DEMAND);
+	enum scheduled_task_result last;
+	struct scheduled_task *task;
+	struct completion hold;
+	u32 n = 0xdead;
+
+	st_use_fake_store(test);
+	task = st_new(test, st_dev(test), &cfg);
+	init_completion(&hold);
+	st_fake.write_hold = &hold;
+	KUNIT_ASSERT_EQ(test, scheduled_task_execute_now_deferred_ex(task), 0);
+	KUNIT_ASSERT_GT(test, wait_for_completion_timeout(&st_fake.write_entered,
+							  ST_WAIT), 0UL);
+	KUNIT_EXPECT_STREQ(test, st_state_name(task), "running");
+	last = READ_ONCE(task->last_result);
+	KUNIT_EXPECT_NE(test, last, SCHEDULED_TASK_SUCCESS);
+	complete_all(&hold);
+	st_flush(task);
+	KUNIT_EXPECT_STREQ(test, st_state_name(task), "completed");
+	KUNIT_EXPECT_EQ(test, task->last_result, SCHEDULED_TASK_SUCCESS);
+	KUNIT_EXPECT_EQ(test, scheduled_task_times_run_get(task, &n), 0);
+	KUNIT_EXPECT_EQ(test, n, 1U);
+	st_fake.write_hold = NULL;
 }
 
 /* 100 reads of the sysfs attribute: not one reaches the store. */
@@ -1633,6 +1733,49 @@ static void b19_nothing_runs_while_suspended(struct kunit *test)
 	destroy_workqueue(wq);
 }
 
+/*
+ * A callback already running on a client workqueue that is not freezable
+ * when the device suspends: the class device's suspend waits for it, so
+ * nothing of the task runs while the client sleeps.
+ */
+static void st_suspend_op(struct scheduled_task *task)
+{
+	st_class.pm->suspend(&task->dev);
+}
+
+static void b19_suspend_waits_for_running_callback(struct kunit *test)
+{
+	struct st_rec *rec = st_rec_new(test);
+	struct scheduled_task_config cfg = st_cfg("insomniac", rec, NP, DEF, DEMAND);
+	struct st_canceller c = { .op = st_suspend_op, .rec = rec,
+				  .inside_at_return = -1 };
+	struct workqueue_struct *wq;
+	struct task_struct *thread;
+	struct completion *hold;
+
+	wq = alloc_workqueue("st-kunit-nf", 0, 0);
+	KUNIT_ASSERT_NOT_NULL(test, wq);
+	cfg.wq = wq;
+	c.task = scheduled_task_create(st_dev(test), &cfg);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, c.task);
+	init_completion(&c.done);
+	rec->then = SCHEDULED_TASK_FAIL;
+	hold = st_rec_hold(rec);
+	KUNIT_ASSERT_EQ(test, scheduled_task_execute_now_deferred_ex(c.task), 0);
+	KUNIT_ASSERT_GT(test, wait_for_completion_timeout(&rec->entered,
+							  ST_WAIT), 0UL);
+	thread = kthread_run(st_stopper_thread, &c, "st-suspend");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(thread));
+	schedule_timeout_uninterruptible(HZ / 2);
+	KUNIT_EXPECT_FALSE(test, completion_done(&c.done));
+	complete_all(hold);
+	KUNIT_ASSERT_GT(test, wait_for_completion_timeout(&c.done, ST_WAIT), 0UL);
+	KUNIT_EXPECT_EQ(test, c.inside_at_return, 0);
+	KUNIT_EXPECT_EQ(test, st_pm(c.task, st_class.pm->resume), 0);
+	scheduled_task_destroy(c.task);
+	destroy_workqueue(wq);
+}
+
 static struct kunit_case st_behaviour_cases[] = {
 	KUNIT_CASE(b01_invalid_config_is_einval),
 	KUNIT_CASE(b01_duplicate_name_is_eexist),
@@ -1669,6 +1812,8 @@ static struct kunit_case st_behaviour_cases[] = {
 	KUNIT_CASE(b15_restart_reschedules_deferred),
 	KUNIT_CASE(b16_times_run_counts_and_rearms),
 	KUNIT_CASE(b16_persistent_write_precedes_completion),
+	KUNIT_CASE(b16_times_run_set_waits_for_the_run),
+	KUNIT_CASE(b16_result_published_with_its_record),
 	KUNIT_CASE(b16_reads_never_reach_the_store),
 	KUNIT_CASE(b16_restore_rereads_the_record),
 	KUNIT_CASE(b16_pending_signal_loses_no_completion),
@@ -1681,6 +1826,7 @@ static struct kunit_case st_behaviour_cases[] = {
 	KUNIT_CASE(b18_sysfs_never_reaches_a_detached_store),
 	KUNIT_CASE(b18_probe_failure_releases_task),
 	KUNIT_CASE(b19_nothing_runs_while_suspended),
+	KUNIT_CASE(b19_suspend_waits_for_running_callback),
 	KUNIT_CASE(b20_unreadable_store_refuses_to_run),
 	KUNIT_CASE(b20_not_persistent_never_touches_store),
 	{}

@@ -34,12 +34,15 @@
 
 /*
  * The default workqueue.  Freezable, so no deferred run happens while the
- * system sleeps (B19).  Unbound, because callbacks are arbitrary client
+ * system sleeps.  Unbound, because callbacks are arbitrary client
  * work (firmware setup, polling a device) that may run long, and should
  * not hold up a per-CPU pool.  Not WQ_MEM_RECLAIM: nothing in memory
  * reclaim waits for a task.
  */
 static struct workqueue_struct *st_wq;
+
+static const struct device_type *
+st_device_type(const struct scheduled_task_config *cfg);
 
 /* Serializes the duplicate-name check with device_add(). */
 static DEFINE_MUTEX(st_create_lock);
@@ -101,6 +104,8 @@ const char *st_state_name(struct scheduled_task *task)
 		state = "store-error";
 	else if (task->running)
 		state = "running";
+	else if (task->record_pending)
+		state = "record-pending";
 	else if (task->completed)
 		state = "completed";
 	else if (task->cancelled)
@@ -125,11 +130,11 @@ static void st_arm_locked(struct scheduled_task *task, enum st_armed why,
 	lockdep_assert_held(&task->lock);
 
 	if (task->completed || task->cancelled || task->dying ||
-	    task->store_error)
+	    task->store_error || task->record_pending)
 		return;
 	if (!queue_delayed_work(task->wq, &task->dwork,
 				msecs_to_jiffies(delay_ms)))
-		return;		/* B9: one timer at a time */
+		return;		/* armed already: one timer at a time */
 	task->armed = why;
 	task->dwork_state = state;
 	dev_dbg(&task->dev, "%s armed, %u ms\n",
@@ -204,8 +209,11 @@ static void st_finish(struct scheduled_task *task,
 	spin_unlock_irq(&task->lock);
 }
 
-/* Record a SUCCESS: count it in the store first, then call it completed. */
-static void st_complete(struct scheduled_task *task)
+/*
+ * Count a SUCCESS in the store first, then call the task completed.
+ * Return: 0, or the write's error (nothing changed).
+ */
+static int st_record_success(struct scheduled_task *task)
 {
 	u32 n;
 	int err = 0;
@@ -216,29 +224,100 @@ static void st_complete(struct scheduled_task *task)
 		err = st_store_write(task, n + 1);
 	if (!err)
 		task->times_run = n + 1;
-
 	spin_lock_irq(&task->lock);
-	if (err) {
-		/* Unrecorded: running again could be a second run ever. */
-		task->store_error = true;
-	} else {
+	if (!err) {
 		task->completed = true;
+		task->record_pending = false;
 		task->ex_requests = 0;
 	}
 	spin_unlock_irq(&task->lock);
 	mutex_unlock(&task->store_lock);
-
-	if (err)
-		dev_err(&task->dev, "cannot record completion in store %s: %d\n",
-			st_store_name(task), err);
-	else
+	if (!err)
 		dev_dbg(&task->dev, "completed, times_run %u\n", n + 1);
+	return err;
 }
 
 /*
- * A scheduled run: honours the once state (B6), the result (B7, B8) and
- * cancel (B14).  Returns SCHEDULED_TASK_RESULT_INVALID when it did not call
- * the client.  The caller holds run_lock.
+ * A success whose record cannot be written is written again later: the
+ * store may come back (a busy bus, firmware that refused once).  Until it
+ * lands the task does not run, since it did succeed.  The tries are
+ * st_record_retry_ms apart, doubling, ST_RECORD_TRIES writes in all; if
+ * every one fails the task enters store-error and, with its record
+ * unchanged, runs again at the next boot.
+ */
+#define ST_RECORD_TRIES	8
+VISIBLE_IF_KUNIT unsigned int st_record_retry_ms = 100;
+EXPORT_SYMBOL_IF_KUNIT(st_record_retry_ms);
+
+/* Queue the next try, or give up; @task->lock held.  True when given up. */
+static bool st_record_retry(struct scheduled_task *task)
+{
+	lockdep_assert_held(&task->lock);
+
+	if (task->record_tries < ST_RECORD_TRIES && !task->dying) {
+		queue_delayed_work(st_wq, &task->record_work,
+				   msecs_to_jiffies(st_record_retry_ms <<
+						    (task->record_tries - 1)));
+		return false;
+	}
+	task->record_pending = false;
+	task->store_error = true;
+	return true;
+}
+
+static void st_complete(struct scheduled_task *task)
+{
+	int err = st_record_success(task);
+
+	if (!err)
+		return;
+	dev_err(&task->dev, "cannot record completion in store %s: %d; trying again\n",
+		st_store_name(task), err);
+	spin_lock_irq(&task->lock);
+	task->record_pending = true;
+	task->record_tries = 1;
+	st_record_retry(task);
+	spin_unlock_irq(&task->lock);
+}
+
+static void st_record_work_fn(struct work_struct *work)
+{
+	struct scheduled_task *task =
+		container_of(to_delayed_work(work), struct scheduled_task,
+			     record_work);
+	unsigned int tries;
+	bool pending, gave_up = false;
+	int err;
+
+	/* Not inside a run, nor inside a times_run write (which wins). */
+	mutex_lock(&task->run_lock);
+	spin_lock_irq(&task->lock);
+	tries = ++task->record_tries;
+	pending = task->record_pending;
+	spin_unlock_irq(&task->lock);
+	if (!pending) {
+		mutex_unlock(&task->run_lock);
+		return;
+	}
+	err = st_record_success(task);
+	if (err) {
+		spin_lock_irq(&task->lock);
+		gave_up = st_record_retry(task);
+		spin_unlock_irq(&task->lock);
+	}
+	mutex_unlock(&task->run_lock);
+
+	if (!err)
+		dev_info(&task->dev, "completion recorded at write %u\n", tries);
+	else if (gave_up)
+		dev_err(&task->dev, "cannot record completion in store %s after %u writes (%d): the task will run again at the next boot\n",
+			st_store_name(task), tries, err);
+}
+
+/*
+ * A scheduled run: honours the once state, the result (a retry for the
+ * *_TRY_AGAIN ones) and cancel.  Returns SCHEDULED_TASK_RESULT_INVALID
+ * when it did not call the client.  The caller holds run_lock.
  */
 static enum scheduled_task_result
 st_run_locked(struct scheduled_task *task,
@@ -250,7 +329,7 @@ st_run_locked(struct scheduled_task *task,
 	lockdep_assert_held(&task->run_lock);
 	spin_lock_irq(&task->lock);
 	skip = task->completed || task->cancelled || task->dying ||
-	       task->store_error;
+	       task->store_error || task->record_pending;
 	spin_unlock_irq(&task->lock);
 	if (skip)
 		return SCHEDULED_TASK_RESULT_INVALID;
@@ -283,7 +362,9 @@ st_run(struct scheduled_task *task, enum scheduled_task_power_state state)
  * Work items that find the device suspended (possible only on a client
  * workqueue that is not freezable) note it and leave; resume requeues them.
  * They look with run_lock held, so that once st_pm_suspend() has taken
- * and dropped run_lock, no work item of the task calls the client.
+ * and dropped run_lock, no work item of the task calls the client.  A
+ * cancelled or dying task holds nothing: resume must not requeue work
+ * that stop has already cancelled.
  */
 static bool st_hold_if_suspended(struct scheduled_task *task, unsigned int what)
 {
@@ -304,7 +385,8 @@ static void st_dwork_fn(struct work_struct *work)
 
 	mutex_lock(&task->run_lock);
 	spin_lock_irq(&task->lock);
-	if (st_hold_if_suspended(task, ST_HELD_DWORK)) {
+	if (!task->cancelled && !task->dying &&
+	    st_hold_if_suspended(task, ST_HELD_DWORK)) {
 		spin_unlock_irq(&task->lock);
 		mutex_unlock(&task->run_lock);
 		return;
@@ -325,8 +407,8 @@ static void st_ex_work_fn(struct work_struct *work)
 	for (;;) {
 		mutex_lock(&task->run_lock);
 		spin_lock_irq(&task->lock);
-		if (st_hold_if_suspended(task, ST_HELD_EX) ||
-		    !task->ex_requests || task->cancelled || task->dying) {
+		if (!task->ex_requests || task->cancelled || task->dying ||
+		    st_hold_if_suspended(task, ST_HELD_EX)) {
 			spin_unlock_irq(&task->lock);
 			mutex_unlock(&task->run_lock);
 			return;
@@ -350,8 +432,8 @@ static void st_legacy_work_fn(struct work_struct *work)
 		mutex_lock(&task->run_lock);
 		spin_lock_irq(&task->lock);
 		call = NULL;
-		if (!st_hold_if_suspended(task, ST_HELD_LEGACY) &&
-		    !task->cancelled && !task->dying)
+		if (!task->cancelled && !task->dying &&
+		    !st_hold_if_suspended(task, ST_HELD_LEGACY))
 			call = list_first_entry_or_null(&task->legacy_calls,
 							struct st_call, node);
 		if (call)
@@ -397,7 +479,7 @@ static bool st_valid_name(const char *name)
 	return true;
 }
 
-/* B1: which field is wrong, or NULL when the configuration is valid. */
+/* Which field is wrong, or NULL when the configuration is valid. */
 static const char *st_invalid_field(const struct scheduled_task_config *cfg)
 {
 	if (!cfg->name || !st_valid_name(cfg->name))
@@ -457,8 +539,11 @@ static void st_release(struct device *dev)
 	lockdep_unregister_key(&task->dwork_key);
 	lockdep_unregister_key(&task->ex_key);
 	lockdep_unregister_key(&task->legacy_key);
+	lockdep_unregister_key(&task->record_key);
 	mutex_destroy(&task->store_lock);
 	kfree(task);
+	/* The reference st_alloc() took: see there. */
+	module_put(THIS_MODULE);
 }
 
 /*
@@ -472,8 +557,13 @@ static void st_init_work(struct scheduled_task *task)
 	lockdep_register_key(&task->dwork_key);
 	lockdep_register_key(&task->ex_key);
 	lockdep_register_key(&task->legacy_key);
+	lockdep_register_key(&task->record_key);
 	__INIT_WORK_KEY(&task->dwork.work, st_dwork_fn, 0, &task->dwork_key);
 	timer_setup(&task->dwork.timer, delayed_work_timer_fn, TIMER_IRQSAFE);
+	__INIT_WORK_KEY(&task->record_work.work, st_record_work_fn, 0,
+			&task->record_key);
+	timer_setup(&task->record_work.timer, delayed_work_timer_fn,
+		    TIMER_IRQSAFE);
 	__INIT_WORK_KEY(&task->ex_work, st_ex_work_fn, 0, &task->ex_key);
 	__INIT_WORK_KEY(&task->legacy_work, st_legacy_work_fn, 0,
 			&task->legacy_key);
@@ -487,6 +577,13 @@ static struct scheduled_task *st_alloc(struct device *client,
 	task = kzalloc(sizeof(*task), GFP_KERNEL);
 	if (!task)
 		return NULL;
+	/*
+	 * Each task pins the module until its release has run: the release
+	 * is module code, and the driver core may call it after the last
+	 * put_device() returns (CONFIG_DEBUG_KOBJECT_RELEASE delays it by
+	 * seconds), when the client, and then this module, may be unloaded.
+	 */
+	__module_get(THIS_MODULE);
 
 	task->client = client;
 	task->cfg = *cfg;
@@ -507,6 +604,7 @@ static struct scheduled_task *st_alloc(struct device *client,
 
 	device_initialize(&task->dev);
 	task->dev.class = &st_class;
+	task->dev.type = st_device_type(cfg);
 	task->dev.parent = client;
 	task->dev.release = st_release;
 	return task;
@@ -740,9 +838,21 @@ static void st_stop(struct scheduled_task *task, bool dying)
 	cancel_delayed_work_sync(&task->dwork);
 	cancel_work_sync(&task->ex_work);
 	cancel_work_sync(&task->legacy_work);
+	/*
+	 * A restart() between the unlock above and the cancel armed the
+	 * delayed work, which the cancel then took back: the task is not
+	 * armed, whatever that restart noted.
+	 */
+	spin_lock_irq(&task->lock);
+	if (!delayed_work_pending(&task->dwork))
+		task->armed = ST_ARMED_NONE;
+	spin_unlock_irq(&task->lock);
 	/* Wait for a run in a caller's thread (immediate, execute_now). */
 	mutex_lock(&task->run_lock);
 	mutex_unlock(&task->run_lock);
+	/* A record still to write gets its last try now (no requeue: dying). */
+	if (dying)
+		flush_delayed_work(&task->record_work);
 }
 
 /*
@@ -1045,6 +1155,7 @@ int scheduled_task_times_run_set(struct scheduled_task *task, u32 times_run)
 		spin_lock_irq(&task->lock);
 		task->completed = times_run > 0;
 		task->store_error = false;
+		task->record_pending = false;
 		spin_unlock_irq(&task->lock);
 	}
 	mutex_unlock(&task->store_lock);
@@ -1171,6 +1282,8 @@ static void st_wake(struct scheduled_task *task)
 {
 	spin_lock_irq(&task->lock);
 	task->suspended = false;
+	if (task->dying)
+		task->held = 0;
 	if (task->held & ST_HELD_DWORK)
 		queue_delayed_work(task->wq, &task->dwork, 0);
 	if (task->held & ST_HELD_EX)
@@ -1210,7 +1323,7 @@ static int st_pm_thaw(struct device *dev)
 	return 0;
 }
 
-static const struct dev_pm_ops st_pm_ops = {
+VISIBLE_IF_KUNIT const struct dev_pm_ops st_pm_ops = {
 	.suspend = pm_sleep_ptr(st_pm_suspend),
 	.resume = pm_sleep_ptr(st_pm_resume),
 	.freeze = pm_sleep_ptr(st_pm_suspend),
@@ -1218,11 +1331,43 @@ static const struct dev_pm_ops st_pm_ops = {
 	.poweroff = pm_sleep_ptr(st_pm_suspend),
 	.restore = pm_sleep_ptr(st_pm_restore),
 };
+EXPORT_SYMBOL_IF_KUNIT(st_pm_ops);
+
+#if IS_ENABLED(CONFIG_KUNIT)
+/* For the tests: the module each task pins. */
+struct module *st_this_module(void)
+{
+	return THIS_MODULE;
+}
+EXPORT_SYMBOL_IF_KUNIT(st_this_module);
+#endif
+
+/*
+ * Only a task that does something at system sleep has PM callbacks: a
+ * device without any lets the PM core leave a runtime-suspended client
+ * asleep through a system suspend (direct complete), where a task with
+ * callbacks makes it wake the client first.  One does something when it
+ * runs at resume, when its deferred work runs on a client workqueue
+ * (which may not be freezable: suspend holds it), or when it is
+ * persistent (hibernation restore re-reads its record).
+ */
+static const struct device_type st_type = {};
+static const struct device_type st_type_pm = {
+	.pm = &st_pm_ops,
+};
+
+static const struct device_type *
+st_device_type(const struct scheduled_task_config *cfg)
+{
+	if (cfg->when == SCHEDULED_TASK_AT_RESUME || cfg->wq ||
+	    cfg->persistence == SCHEDULED_TASK_PERSISTENT)
+		return &st_type_pm;
+	return &st_type;
+}
 
 struct class st_class = {
 	.name = "scheduled_task",
 	.dev_groups = st_groups,
-	.pm = &st_pm_ops,
 };
 EXPORT_SYMBOL_IF_KUNIT(st_class);
 

@@ -43,13 +43,14 @@ struct st_store_ops;
  * @key: the task's persistent record key, "<driver>/<device>/<task>".
  * @key_hash: st_record_key_hash() of @key, stored in its records.
  * @wq: workqueue for deferred runs.
- * @run_lock: held across every callback invocation (B13).
+ * @run_lock: held across every callback invocation, so two never overlap.
  * @run_key: lockdep class of @run_lock, per task, so a callback may run
  *	another task's execute_now() without a false recursion report.
  * @dwork_key: lockdep class of @dwork, per task for the same reason: a
  *	callback may cancel or destroy another task.
  * @ex_key: likewise for @ex_work.
  * @legacy_key: likewise for @legacy_work.
+ * @record_key: likewise for @record_work.
  * @runner: the thread inside the callback, NULL when none; lets calls made
  *	from the callback itself avoid waiting for themselves.
  * @store_lock: serializes times_run read-modify-write with the store.
@@ -67,6 +68,9 @@ struct st_store_ops;
  * @dying: scheduled_task_destroy() has begun.
  * @suspended: the class device is suspended: deferred work waits.
  * @store_error: the store could not be read or written: no runs.
+ * @record_pending: a success whose record write failed: no runs while
+ *	@record_work retries the write.
+ * @record_tries: writes of that record so far.
  * @running: a callback is executing.
  * @armed: what @dwork is armed for.
  * @held: ST_HELD_* work items to requeue on resume.
@@ -78,6 +82,7 @@ struct st_store_ops;
  * @dwork: scheduled runs and retries (DMF's timer).
  * @ex_work: drains @ex_requests.
  * @legacy_work: drains @legacy_calls.
+ * @record_work: retries the record of a success (st_record_retry()).
  */
 struct scheduled_task {
 	struct device dev;
@@ -90,7 +95,7 @@ struct scheduled_task {
 
 	struct mutex run_lock;		/* one invocation at a time */
 	struct lock_class_key run_key;
-	struct lock_class_key dwork_key, ex_key, legacy_key;
+	struct lock_class_key dwork_key, ex_key, legacy_key, record_key;
 	struct task_struct *runner;
 
 	struct mutex store_lock;	/* times_run read-modify-write */
@@ -106,6 +111,8 @@ struct scheduled_task {
 	bool dying;
 	bool suspended;
 	bool store_error;
+	bool record_pending;
+	unsigned int record_tries;
 	bool running;
 	enum st_armed armed;
 	unsigned int held;
@@ -118,6 +125,7 @@ struct scheduled_task {
 	struct delayed_work dwork;
 	struct work_struct ex_work;
 	struct work_struct legacy_work;
+	struct delayed_work record_work;
 };
 
 static inline struct scheduled_task *st_from_dev(struct device *dev)
@@ -184,6 +192,11 @@ void st_ram_exit(void);
 
 /* scheduled_task.c */
 extern struct class st_class;
+#if IS_ENABLED(CONFIG_KUNIT)
+extern const struct dev_pm_ops st_pm_ops;
+extern unsigned int st_record_retry_ms;
+struct module *st_this_module(void);
+#endif
 const char *st_state_name(struct scheduled_task *task);
 const char *st_result_name(enum scheduled_task_result result);
 void st_flush(struct scheduled_task *task);

@@ -322,7 +322,7 @@ static void b04_resume_system_sleep_states(struct kunit *test)
 {
 	struct st_rec *rec = st_rec_new(test);
 	struct scheduled_task_config cfg = st_cfg("res", rec, NP, IMM, RESUME);
-	const struct dev_pm_ops *pm = st_class.pm;
+	const struct dev_pm_ops *pm = &st_pm_ops;
 	struct scheduled_task *task;
 
 	/* First power-up asks for a retry far away; later runs fail. */
@@ -360,8 +360,8 @@ static void b04_resume_deferred_passes_state(struct kunit *test)
 	KUNIT_ASSERT_TRUE(test, st_rec_wait(rec, 1));
 	st_flush(task);
 	KUNIT_EXPECT_EQ(test, rec->states[0], SCHEDULED_TASK_POWER_OFF);
-	KUNIT_EXPECT_EQ(test, st_pm(task, st_class.pm->suspend), 0);
-	KUNIT_EXPECT_EQ(test, st_pm(task, st_class.pm->resume), 0);
+	KUNIT_EXPECT_EQ(test, st_pm(task, st_pm_ops.suspend), 0);
+	KUNIT_EXPECT_EQ(test, st_pm(task, st_pm_ops.resume), 0);
 	KUNIT_ASSERT_TRUE(test, st_rec_wait(rec, 2));
 	KUNIT_EXPECT_EQ(test, rec->states[1], SCHEDULED_TASK_POWER_SUSPENDED);
 }
@@ -392,7 +392,7 @@ static void b05_on_demand_runs_only_when_asked(struct kunit *test)
 	struct scheduled_task *a = st_new(test, dev, &ci);
 	struct scheduled_task *b = st_new(test, dev, &cd);
 
-	KUNIT_EXPECT_EQ(test, st_pm(a, st_class.pm->resume), 0);
+	KUNIT_EXPECT_EQ(test, st_pm(a, st_pm_ops.resume), 0);
 	KUNIT_EXPECT_EQ(test, st_runtime_resume(b), 0);
 	scheduled_task_restart(a);
 	scheduled_task_restart(b);
@@ -417,7 +417,7 @@ static void b06_success_is_final(struct kunit *test)
 	st_flush(task);
 	KUNIT_EXPECT_STREQ(test, st_state_name(task), "completed");
 
-	KUNIT_EXPECT_EQ(test, st_pm(task, st_class.pm->resume), 0);
+	KUNIT_EXPECT_EQ(test, st_pm(task, st_pm_ops.resume), 0);
 	KUNIT_EXPECT_EQ(test, st_runtime_resume(task), 0);
 	KUNIT_EXPECT_EQ(test, scheduled_task_execute_now_deferred_ex(task), 0);
 	scheduled_task_cancel(task);
@@ -548,7 +548,7 @@ static void b09_no_second_timer_while_armed(struct kunit *test)
 	task = st_new(test, st_dev(test), &cfg);
 	KUNIT_EXPECT_STREQ(test, st_state_name(task), "pending");
 	for (i = 0; i < 5; i++) {
-		KUNIT_EXPECT_EQ(test, st_pm(task, st_class.pm->resume), 0);
+		KUNIT_EXPECT_EQ(test, st_pm(task, st_pm_ops.resume), 0);
 		scheduled_task_restart(task);
 	}
 	/* Fire the one timer now: one run, which arms one retry. */
@@ -556,7 +556,7 @@ static void b09_no_second_timer_while_armed(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, st_calls(rec), 1);
 	KUNIT_EXPECT_STREQ(test, st_state_name(task), "retry-wait");
 	for (i = 0; i < 5; i++)
-		KUNIT_EXPECT_EQ(test, st_pm(task, st_class.pm->resume), 0);
+		KUNIT_EXPECT_EQ(test, st_pm(task, st_pm_ops.resume), 0);
 	st_flush(task);
 	KUNIT_EXPECT_EQ(test, st_calls(rec), 2);
 }
@@ -894,7 +894,7 @@ static void b14_cancel_drops_pending_work(struct kunit *test)
 	scheduled_task_cancel(task);	/* idempotent */
 	KUNIT_EXPECT_STREQ(test, st_state_name(task), "cancelled");
 	for (i = 0; i < 3; i++) {
-		KUNIT_EXPECT_EQ(test, st_pm(task, st_class.pm->resume), 0);
+		KUNIT_EXPECT_EQ(test, st_pm(task, st_pm_ops.resume), 0);
 		KUNIT_EXPECT_EQ(test, scheduled_task_execute_now_deferred_ex(task),
 				-ECANCELED);
 	}
@@ -1044,6 +1044,78 @@ static void b15_restart_reschedules_deferred(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, st_calls(rec), 1);
 }
 
+/*
+ * cancel() racing restart(): whatever the order, a task that says
+ * "pending" has its delayed work armed.  A restart between cancel's
+ * unlock and its cancel_delayed_work_sync() used to leave "armed" set
+ * with nothing queued: "pending" forever.
+ */
+struct st_racer {
+	struct scheduled_task *task;
+	int iterations;
+	atomic_t *stale;
+	struct completion done;
+};
+
+static int st_restarter(void *data)
+{
+	struct st_racer *r = data;
+	int i;
+
+	for (i = 0; i < r->iterations; i++) {
+		scheduled_task_restart(r->task);
+		cond_resched();
+	}
+	complete(&r->done);
+	return 0;
+}
+
+static int st_canceller_loop(void *data)
+{
+	struct st_racer *r = data;
+	int i;
+
+	for (i = 0; i < r->iterations; i++) {
+		scheduled_task_cancel(r->task);
+		/* Only this thread cancels and the delay never ends. */
+		if (!strcmp(st_state_name(r->task), "pending") &&
+		    !delayed_work_pending(&r->task->dwork))
+			atomic_inc(r->stale);
+		cond_resched();
+	}
+	complete(&r->done);
+	return 0;
+}
+
+static void b15_cancel_racing_restart_leaves_nothing_stale(struct kunit *test)
+{
+	struct st_rec *rec = st_rec_new(test);
+	struct scheduled_task_config cfg = st_cfg("racy", rec, NP, DEF, PROBE);
+	atomic_t stale = ATOMIC_INIT(0);
+	struct st_racer r[2];
+	struct task_struct *t;
+	int i;
+
+	cfg.initial_delay_ms = ST_FOREVER_MS;
+	r[0].task = st_new(test, st_dev(test), &cfg);
+	for (i = 0; i < 2; i++) {
+		r[i].task = r[0].task;
+		r[i].iterations = 5000;
+		r[i].stale = &stale;
+		init_completion(&r[i].done);
+		t = kthread_run(i ? st_canceller_loop : st_restarter, &r[i],
+				"st-race/%d", i);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	}
+	for (i = 0; i < 2; i++)
+		KUNIT_ASSERT_GT(test, wait_for_completion_timeout(&r[i].done,
+								  10 * ST_WAIT), 0UL);
+	KUNIT_EXPECT_EQ(test, atomic_read(&stale), 0);
+	scheduled_task_cancel(r[0].task);
+	KUNIT_EXPECT_STREQ(test, st_state_name(r[0].task), "cancelled");
+	KUNIT_EXPECT_EQ(test, st_calls(rec), 0);
+}
+
 /* ---- B16, B17, B20: stores --------------------------------------------- */
 
 /* A store that counts, fails on request, and checks write-before-complete. */
@@ -1134,7 +1206,7 @@ static void b16_times_run_counts_and_rearms(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, n, 1U);
 	KUNIT_EXPECT_EQ(test, scheduled_task_times_run_set(task, 0), 0);
 	KUNIT_EXPECT_STREQ(test, st_state_name(task), "idle");
-	KUNIT_EXPECT_EQ(test, st_pm(task, st_class.pm->resume), 0);
+	KUNIT_EXPECT_EQ(test, st_pm(task, st_pm_ops.resume), 0);
 	KUNIT_EXPECT_EQ(test, st_calls(rec), 2);
 	KUNIT_EXPECT_EQ(test, scheduled_task_times_run_get(task, &n), 0);
 	KUNIT_EXPECT_EQ(test, n, 1U);
@@ -1142,7 +1214,7 @@ static void b16_times_run_counts_and_rearms(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, scheduled_task_times_run_set(task, 0), 0);
 	KUNIT_EXPECT_EQ(test, scheduled_task_times_run_set(task, 5), 0);
 	KUNIT_EXPECT_STREQ(test, st_state_name(task), "completed");
-	KUNIT_EXPECT_EQ(test, st_pm(task, st_class.pm->resume), 0);
+	KUNIT_EXPECT_EQ(test, st_pm(task, st_pm_ops.resume), 0);
 	KUNIT_EXPECT_EQ(test, st_calls(rec), 2);
 }
 
@@ -1313,7 +1385,7 @@ static void b16_restore_rereads_the_record(struct kunit *test)
 
 	/* The boot kernel ran it and wrote 1; then this image is restored. */
 	st_fake.value = 1;
-	KUNIT_EXPECT_EQ(test, st_pm(task, st_class.pm->restore), 0);
+	KUNIT_EXPECT_EQ(test, st_pm(task, st_pm_ops.restore), 0);
 	st_flush(task);
 	KUNIT_EXPECT_EQ(test, st_calls(rec), 1);
 	KUNIT_EXPECT_STREQ(test, st_state_name(task), "completed");
@@ -1364,14 +1436,97 @@ static void b16_store_errors_reach_the_caller(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, scheduled_task_times_run_get(task, &n), 0);
 	KUNIT_EXPECT_EQ(test, n, 0U);
 
-	/* A completion the store cannot record leaves the task not done. */
+	/* A completion the store cannot record: not done, being retried. */
 	KUNIT_EXPECT_EQ(test, scheduled_task_execute_now_deferred_ex(task), 0);
 	KUNIT_ASSERT_TRUE(test, st_rec_wait(rec, 1));
 	st_flush(task);
-	KUNIT_EXPECT_STREQ(test, st_state_name(task), "store-error");
+	KUNIT_EXPECT_STREQ(test, st_state_name(task), "record-pending");
+	/* The administrator's write wins over the retries. */
 	st_fake.write_err = 0;
 	KUNIT_EXPECT_EQ(test, scheduled_task_times_run_set(task, 0), 0);
 	KUNIT_EXPECT_STREQ(test, st_state_name(task), "idle");
+	msleep(4 * st_record_retry_ms);
+	KUNIT_EXPECT_STREQ(test, st_state_name(task), "idle");
+	KUNIT_EXPECT_EQ(test, st_fake.value, 0U);
+}
+
+static void st_retry_ms_restore(void *ms)
+{
+	st_record_retry_ms = (unsigned long)ms;
+}
+
+static void st_fast_record_retry(struct kunit *test, unsigned int ms)
+{
+	void *old = (void *)(unsigned long)st_record_retry_ms;
+
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, st_retry_ms_restore,
+							old), 0);
+	st_record_retry_ms = ms;
+}
+
+static bool st_wait_state(struct scheduled_task *task, const char *state)
+{
+	int i;
+
+	for (i = 0; i < 250; i++) {
+		if (!strcmp(st_state_name(task), state))
+			return true;
+		msleep(20);
+	}
+	return false;
+}
+
+/*
+ * A success whose record write fails is not lost: the task does not run
+ * again while the write is retried, and the record lands once the store
+ * takes it.
+ */
+static void b16_failed_record_is_retried(struct kunit *test)
+{
+	struct st_rec *rec = st_rec_new(test);
+	struct scheduled_task_config cfg = st_cfg("retried", rec, PERS, DEF, DEMAND);
+	struct scheduled_task *task;
+	u32 n = 77;
+
+	st_use_fake_store(test);
+	st_fast_record_retry(test, 20);
+	task = st_new(test, st_dev(test), &cfg);
+	st_fake.write_err = -EIO;
+	KUNIT_EXPECT_EQ(test, scheduled_task_execute_now_deferred_ex(task), 0);
+	KUNIT_ASSERT_TRUE(test, st_rec_wait(rec, 1));
+	st_flush(task);
+	KUNIT_EXPECT_STREQ(test, st_state_name(task), "record-pending");
+	KUNIT_EXPECT_EQ(test, scheduled_task_execute_now_deferred_ex(task), 0);
+	st_flush(task);
+	KUNIT_EXPECT_EQ(test, st_calls(rec), 1);
+
+	st_fake.write_err = 0;
+	KUNIT_ASSERT_TRUE(test, st_wait_state(task, "completed"));
+	KUNIT_EXPECT_EQ(test, scheduled_task_times_run_get(task, &n), 0);
+	KUNIT_EXPECT_EQ(test, n, 1U);
+	KUNIT_EXPECT_EQ(test, st_fake.value, 1U);
+	KUNIT_EXPECT_EQ(test, st_calls(rec), 1);
+}
+
+/* A store that never takes it: a bounded number of writes, then store-error. */
+static void b16_failed_record_gives_up(struct kunit *test)
+{
+	struct st_rec *rec = st_rec_new(test);
+	struct scheduled_task_config cfg = st_cfg("hopeless", rec, PERS, DEF, DEMAND);
+	struct scheduled_task *task;
+	int writes;
+
+	st_use_fake_store(test);
+	st_fast_record_retry(test, 1);
+	task = st_new(test, st_dev(test), &cfg);
+	writes = st_fake.writes;
+	st_fake.write_err = -EIO;
+	KUNIT_EXPECT_EQ(test, scheduled_task_execute_now_deferred_ex(task), 0);
+	KUNIT_ASSERT_TRUE(test, st_rec_wait(rec, 1));
+	KUNIT_ASSERT_TRUE(test, st_wait_state(task, "store-error"));
+	KUNIT_EXPECT_EQ(test, st_fake.writes - writes, 8);
+	KUNIT_EXPECT_EQ(test, st_calls(rec), 1);
+	KUNIT_EXPECT_EQ(test, st_fake.value, 0U);
 }
 
 static void b17_each_task_has_its_own_record(struct kunit *test)
@@ -1677,6 +1832,33 @@ static void b18_destroy_waits_for_running_callback(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, st_class_has(dev, "dying"));
 }
 
+/*
+ * Each task pins the module until its release has run: the release is
+ * module code, and the driver core may run it late (with
+ * CONFIG_DEBUG_KOBJECT_RELEASE, seconds after the last put), after the
+ * client and then the module could have been unloaded.
+ */
+static void b18_each_task_pins_the_module(struct kunit *test)
+{
+	struct st_rec *rec = st_rec_new(test);
+	struct scheduled_task_config cfg = st_cfg("pin", rec, NP, DEF, DEMAND);
+	struct module *mod = st_this_module();
+	struct scheduled_task *task;
+	int refs;
+
+	KUNIT_ASSERT_NOT_NULL(test, mod);
+	refs = module_refcount(mod);
+	task = scheduled_task_create(st_dev(test), &cfg);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, task);
+	KUNIT_EXPECT_EQ(test, module_refcount(mod), refs + 1);
+	get_device(&task->dev);
+	scheduled_task_destroy(task);
+	/* Destroyed, but a reference is still out: still pinned. */
+	KUNIT_EXPECT_EQ(test, module_refcount(mod), refs + 1);
+	put_device(&task->dev);
+	KUNIT_EXPECT_EQ(test, module_refcount(mod), refs);
+}
+
 static int st_probe_then_fail(struct st_client *client, struct device *dev)
 {
 	int err = st_probe_create(client, dev);
@@ -1702,7 +1884,7 @@ static void b19_nothing_runs_while_suspended(struct kunit *test)
 {
 	struct st_rec *rec = st_rec_new(test);
 	struct scheduled_task_config cfg = st_cfg("sleepy", rec, NP, DEF, DEMAND);
-	const struct dev_pm_ops *pm = st_class.pm;
+	const struct dev_pm_ops *pm = &st_pm_ops;
 	struct workqueue_struct *wq;
 	struct scheduled_task *task;
 
@@ -1740,7 +1922,7 @@ static void b19_nothing_runs_while_suspended(struct kunit *test)
  */
 static void st_suspend_op(struct scheduled_task *task)
 {
-	st_class.pm->suspend(&task->dev);
+	st_pm_ops.suspend(&task->dev);
 }
 
 static void b19_suspend_waits_for_running_callback(struct kunit *test)
@@ -1771,8 +1953,53 @@ static void b19_suspend_waits_for_running_callback(struct kunit *test)
 	complete_all(hold);
 	KUNIT_ASSERT_GT(test, wait_for_completion_timeout(&c.done, ST_WAIT), 0UL);
 	KUNIT_EXPECT_EQ(test, c.inside_at_return, 0);
-	KUNIT_EXPECT_EQ(test, st_pm(c.task, st_class.pm->resume), 0);
+	KUNIT_EXPECT_EQ(test, st_pm(c.task, st_pm_ops.resume), 0);
 	scheduled_task_destroy(c.task);
+	destroy_workqueue(wq);
+}
+
+/*
+ * Only tasks that act at system sleep have PM callbacks: the others must
+ * not stop the PM core from leaving a runtime-suspended client asleep
+ * through a system suspend (direct complete).
+ */
+static void b19_pm_callbacks_only_where_needed(struct kunit *test)
+{
+	static const struct {
+		const char *name;
+		enum scheduled_task_persistence persistence;
+		enum scheduled_task_when when;
+		bool client_wq;
+		bool callbacks;
+	} cases[] = {
+		{ "demand", NP, DEMAND, false, false },
+		{ "probe", NP, PROBE, false, false },
+		{ "resume", NP, RESUME, false, true },
+		{ "ownwq", NP, DEMAND, true, true },
+		{ "persistent", PERS, DEMAND, false, true },
+	};
+	struct device *dev = st_dev(test);
+	struct workqueue_struct *wq;
+	int i;
+
+	wq = alloc_workqueue("st-kunit-nf", 0, 0);
+	KUNIT_ASSERT_NOT_NULL(test, wq);
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct st_rec *rec = st_rec_new(test);
+		struct scheduled_task_config cfg = st_cfg(cases[i].name, rec,
+							  cases[i].persistence,
+							  DEF, cases[i].when);
+		struct scheduled_task *task;
+
+		cfg.initial_delay_ms = ST_FOREVER_MS;
+		if (cases[i].client_wq)
+			cfg.wq = wq;
+		task = scheduled_task_create(dev, &cfg);
+		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, task);
+		KUNIT_EXPECT_EQ_MSG(test, !task->dev.power.no_pm_callbacks,
+				    cases[i].callbacks, "%s", cases[i].name);
+		scheduled_task_destroy(task);
+	}
 	destroy_workqueue(wq);
 }
 
@@ -1810,6 +2037,7 @@ static struct kunit_case st_behaviour_cases[] = {
 	KUNIT_CASE(b14_cancel_waits_for_running_callback),
 	KUNIT_CASE(b14_callback_cancels_another_task),
 	KUNIT_CASE(b15_restart_reschedules_deferred),
+	KUNIT_CASE(b15_cancel_racing_restart_leaves_nothing_stale),
 	KUNIT_CASE(b16_times_run_counts_and_rearms),
 	KUNIT_CASE(b16_persistent_write_precedes_completion),
 	KUNIT_CASE(b16_times_run_set_waits_for_the_run),
@@ -1818,15 +2046,19 @@ static struct kunit_case st_behaviour_cases[] = {
 	KUNIT_CASE(b16_restore_rereads_the_record),
 	KUNIT_CASE(b16_pending_signal_loses_no_completion),
 	KUNIT_CASE(b16_store_errors_reach_the_caller),
+	KUNIT_CASE(b16_failed_record_is_retried),
+	KUNIT_CASE(b16_failed_record_gives_up),
 	KUNIT_CASE(b17_each_task_has_its_own_record),
 	KUNIT_CASE(b17_key_too_long_is_refused),
 	KUNIT_CASE(b17_auto_numbered_device_is_refused),
 	KUNIT_CASE_SLOW(b18_unbind_while_busy_is_safe),
 	KUNIT_CASE(b18_destroy_waits_for_running_callback),
+	KUNIT_CASE(b18_each_task_pins_the_module),
 	KUNIT_CASE(b18_sysfs_never_reaches_a_detached_store),
 	KUNIT_CASE(b18_probe_failure_releases_task),
 	KUNIT_CASE(b19_nothing_runs_while_suspended),
 	KUNIT_CASE(b19_suspend_waits_for_running_callback),
+	KUNIT_CASE(b19_pm_callbacks_only_where_needed),
 	KUNIT_CASE(b20_unreadable_store_refuses_to_run),
 	KUNIT_CASE(b20_not_persistent_never_touches_store),
 	{}

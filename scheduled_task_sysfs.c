@@ -7,6 +7,7 @@
 #include <linux/ctype.h>
 #include <linux/device.h>
 #include <linux/kernel.h>
+#include <linux/string.h>
 #include <linux/sysfs.h>
 
 #include "scheduled_task_internal.h"
@@ -24,8 +25,9 @@ static ssize_t times_run_show(struct device *dev,
 }
 
 /*
- * A decimal u32 and at most one trailing newline; anything else, overflow
- * included, is -EINVAL and changes nothing.
+ * A decimal u32 and at most one trailing newline, the whole write: an
+ * embedded NUL would end the string early ("1\0junk" read as "1").
+ * Anything else, overflow included, is -EINVAL and changes nothing.
  */
 static ssize_t times_run_store(struct device *dev,
 			       struct device_attribute *attr,
@@ -34,7 +36,8 @@ static ssize_t times_run_store(struct device *dev,
 	u32 n;
 	int err;
 
-	if (!count || !isdigit(buf[0]) || kstrtou32(buf, 10, &n)) {
+	if (!count || strnlen(buf, count) != count || !isdigit(buf[0]) ||
+	    kstrtou32(buf, 10, &n)) {
 		dev_err_ratelimited(dev, "times_run: not a decimal u32\n");
 		return -EINVAL;
 	}

@@ -1334,6 +1334,95 @@ static void b16_result_published_with_its_record(struct kunit *test)
 	st_fake.write_hold = NULL;
 }
 
+/*
+ * Hostile writes to times_run: each gives its documented value or error,
+ * and an error changes nothing.  A write is one value: an embedded NUL,
+ * blanks, signs, other bases and overflow are -EINVAL.
+ */
+struct st_write_case {
+	const char *bytes;
+	size_t len;		/* 0: strlen(bytes) */
+	long expect;		/* the value, or a negative errno */
+};
+
+static const struct st_write_case st_times_run_writes[] = {
+	{ "0", 0, 0 }, { "1", 0, 1 }, { "1\n", 0, 1 }, { "42", 0, 42 },
+	{ "007", 0, 7 }, { "010", 0, 10 }, { "01", 0, 1 },
+	{ "4294967295", 0, 4294967295L }, { "4294967295\n", 0, 4294967295L },
+	{ "4294967296", 0, -EINVAL }, { "99999999999999999999", 0, -EINVAL },
+	{ "\n", 0, -EINVAL }, { " 1", 0, -EINVAL }, { "1 ", 0, -EINVAL },
+	{ "\t1", 0, -EINVAL }, { "+1", 0, -EINVAL }, { "-1", 0, -EINVAL },
+	{ "-0", 0, -EINVAL }, { "0x1", 0, -EINVAL }, { "0X1F", 0, -EINVAL },
+	{ "1\n\n", 0, -EINVAL }, { "1\r\n", 0, -EINVAL },
+	{ "1\0junk", 6, -EINVAL }, { "\0", 1, -EINVAL }, { "1\0", 2, -EINVAL },
+	{ "1e3", 0, -EINVAL }, { "1.0", 0, -EINVAL }, { "abc", 0, -EINVAL },
+	{ "\xef\xbc\x91", 0, -EINVAL },	/* fullwidth digit one */
+	{ "\xd9\xa3", 0, -EINVAL },	/* Arabic-Indic digit three */
+	{ "1,000", 0, -EINVAL }, { "1_000", 0, -EINVAL },
+};
+
+static ssize_t st_write_file(struct file *file, const char *bytes, size_t len)
+{
+	loff_t pos = 0;
+
+	return kernel_write(file, bytes, len, &pos);
+}
+
+static void b16_times_run_hostile_writes(struct kunit *test)
+{
+	struct st_rec *rec = st_rec_new(test);
+	struct scheduled_task_config cfg = st_cfg("hostile", rec, NP, DEF, DEMAND);
+	struct scheduled_task *task;
+	struct file *file;
+	char path[96], *big;
+	ssize_t ret;
+	u32 n;
+	int i;
+
+	task = st_new(test, st_dev(test), &cfg);
+	snprintf(path, sizeof(path), "/sys/class/scheduled_task/%s/times_run",
+		 dev_name(&task->dev));
+	file = filp_open(path, O_WRONLY, 0);
+	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(file), "open %s", path);
+	for (i = 0; i < ARRAY_SIZE(st_times_run_writes); i++) {
+		const struct st_write_case *c = &st_times_run_writes[i];
+		size_t len = c->len ?: strlen(c->bytes);
+
+		KUNIT_ASSERT_EQ(test, scheduled_task_times_run_set(task, 123), 0);
+		ret = st_write_file(file, c->bytes, len);
+		KUNIT_EXPECT_EQ(test, scheduled_task_times_run_get(task, &n), 0);
+		if (c->expect < 0) {
+			KUNIT_EXPECT_EQ_MSG(test, ret, (ssize_t)c->expect,
+					    "case %d '%*pE'", i, (int)len, c->bytes);
+			KUNIT_EXPECT_EQ_MSG(test, n, 123U, "case %d", i);
+			KUNIT_EXPECT_STREQ(test, st_state_name(task), "completed");
+		} else {
+			KUNIT_EXPECT_EQ_MSG(test, ret, (ssize_t)len,
+					    "case %d '%*pE'", i, (int)len, c->bytes);
+			KUNIT_EXPECT_EQ_MSG(test, n, (u32)c->expect, "case %d", i);
+		}
+	}
+
+	/* An empty write never reaches the attribute: nothing changes. */
+	KUNIT_ASSERT_EQ(test, scheduled_task_times_run_set(task, 123), 0);
+	KUNIT_EXPECT_EQ(test, st_write_file(file, "", 0), 0);
+	/* sysfs cuts a write to one page: too long a number either way. */
+	big = kunit_kmalloc(test, 5000, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, big);
+	memset(big, '1', 5000);
+	KUNIT_EXPECT_EQ(test, st_write_file(file, big, 5000), (ssize_t)-EINVAL);
+	KUNIT_EXPECT_EQ(test, st_write_file(file, big, PAGE_SIZE), (ssize_t)-EINVAL);
+	memset(big, '0', PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, st_write_file(file, big, PAGE_SIZE), (ssize_t)PAGE_SIZE);
+	/* A value split over two writes is two values. */
+	KUNIT_EXPECT_EQ(test, st_write_file(file, "1", 1), 1);
+	KUNIT_EXPECT_EQ(test, st_write_file(file, "2\n", 2), 2);
+	KUNIT_EXPECT_EQ(test, scheduled_task_times_run_get(task, &n), 0);
+	KUNIT_EXPECT_EQ(test, n, 2U);
+	fput(file);
+	KUNIT_EXPECT_EQ(test, st_calls(rec), 0);
+}
+
 /* 100 reads of the sysfs attribute: not one reaches the store. */
 static void b16_reads_never_reach_the_store(struct kunit *test)
 {
@@ -2042,6 +2131,7 @@ static struct kunit_case st_behaviour_cases[] = {
 	KUNIT_CASE(b16_persistent_write_precedes_completion),
 	KUNIT_CASE(b16_times_run_set_waits_for_the_run),
 	KUNIT_CASE(b16_result_published_with_its_record),
+	KUNIT_CASE(b16_times_run_hostile_writes),
 	KUNIT_CASE(b16_reads_never_reach_the_store),
 	KUNIT_CASE(b16_restore_rereads_the_record),
 	KUNIT_CASE(b16_pending_signal_loses_no_completion),

@@ -12,6 +12,8 @@
 #include <kunit/test.h>
 #include <linux/err.h>
 #include <linux/device.h>
+#include <linux/file.h>
+#include <linux/fs.h>
 #include <linux/kthread.h>
 #include <linux/nvmem-consumer.h>
 #include <linux/nvmem-provider.h>
@@ -285,6 +287,127 @@ static void s01_parameters_reject_bad_input(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, st_store_configure("auto", ""), 0);
 	KUNIT_EXPECT_EQ(test, st_region_get(name, sizeof(name), &off, &size),
 			-ENOENT);
+}
+
+/*
+ * Hostile writes to the module parameters through sysfs, as an
+ * administrator makes them: each gives its documented value or -EINVAL,
+ * and an error changes nothing.  A parameter
+ * value ends at an embedded NUL: the kernel hands parameters over as C
+ * strings.
+ */
+struct st_param_case {
+	const char *bytes;
+	size_t len;		/* 0: strlen(bytes) */
+	const char *expect;	/* what the parameter reads after, or NULL: -EINVAL */
+};
+
+static const struct st_param_case st_store_writes[] = {
+	{ "auto", 0, "auto" }, { "auto\n", 0, "auto" },
+	{ "nvmem-cell", 0, "nvmem-cell" }, { "nvmem", 0, "nvmem" },
+	{ "efivar", 0, "efivar" }, { "ram\n", 0, "ram" },
+	{ "ram\0junk", 8, "ram" },
+	{ "\n", 0, NULL }, { "AUTO", 0, NULL }, { " auto", 0, NULL },
+	{ "auto ", 0, NULL }, { "autox", 0, NULL }, { "nvmem-cel", 0, NULL },
+	{ "nvmem-cells", 0, NULL }, { "efi", 0, NULL }, { "ram\n\n", 0, NULL },
+	{ "0", 0, NULL }, { "-1", 0, NULL }, { "auto,ram", 0, NULL },
+	{ "\xff", 0, NULL }, { "\0ram", 4, NULL }, { "nvmem cell", 0, NULL },
+	{ "store=ram", 0, NULL }, { "RAM", 0, NULL }, { "ram\t", 0, NULL },
+	{ "r", 0, NULL }, { "efivar\r\n", 0, NULL }, { "a\nram", 0, NULL },
+	{ "'ram'", 0, NULL }, { "\"ram\"", 0, NULL },
+};
+
+static const struct st_param_case st_nvmem_writes[] = {
+	{ "cmos_nvram0:82:32", 0, "cmos_nvram0:82:32" },
+	{ "x:0x52:0x20\n", 0, "x:82:32" }, { " sp:0:32\n", 0, "sp:0:32" },
+	{ "a:010:32", 0, "a:8:32" },	/* C bases: a leading 0 is octal */
+	{ "a:0:64", 0, "a:0:64" }, { "a:4294967263:32", 0, "a:4294967263:32" },
+	{ "dev:with:colons:1:32", 0, "dev:with:colons:1:32" },
+	{ "a:1:32\0:0:0", 10, "a:1:32" }, { "\n", 0, "" },
+	{ "a", 0, NULL }, { "a:1", 0, NULL }, { ":1:32", 0, NULL },
+	{ "a:x:32", 0, NULL }, { "a:1:31", 0, NULL }, { "a:1:0", 0, NULL },
+	{ "a:1:-1", 0, NULL }, { "a:-1:32", 0, NULL },
+	{ "a:4294967295:32", 0, NULL }, { "a:4294967264:32", 0, NULL },
+	{ "a:1:4294967296", 0, NULL }, { "a:1:32:", 0, NULL },
+	{ "a::32", 0, NULL }, { "a:1:", 0, NULL }, { "a:0b1:32", 0, NULL },
+	{ "a:1:32 x", 0, NULL }, { "a:1e2:32", 0, NULL }, { "a:1.5:32", 0, NULL },
+	{ "a-device-name-much-longer-than-thirty-two-bytes:0:32", 0, NULL },
+	{ "a:1:32\n\n", 0, "a:1:32" }, { "a:0x:32", 0, NULL },
+};
+
+static ssize_t st_param_write(struct kunit *test, const char *param,
+			      const char *bytes, size_t len)
+{
+	char path[64];
+	struct file *file;
+	loff_t pos = 0;
+	ssize_t ret;
+
+	snprintf(path, sizeof(path), "/sys/module/scheduled_task/parameters/%s",
+		 param);
+	file = filp_open(path, O_WRONLY, 0);
+	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(file), "open %s", path);
+	ret = kernel_write(file, bytes, len, &pos);
+	fput(file);
+	return ret;
+}
+
+static void st_param_read(struct kunit *test, const char *param, char *buf,
+			  size_t size)
+{
+	char path[64];
+	struct file *file;
+	loff_t pos = 0;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/sys/module/scheduled_task/parameters/%s",
+		 param);
+	file = filp_open(path, O_RDONLY, 0);
+	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(file), "open %s", path);
+	n = kernel_read(file, buf, size - 1, &pos);
+	fput(file);
+	KUNIT_ASSERT_GT(test, n, 0);
+	buf[n - 1] = '\0';	/* the newline */
+}
+
+static void st_param_table(struct kunit *test, const char *param,
+			   const char *kept, const struct st_param_case *cases,
+			   int ncases)
+{
+	char got[128], *big;
+	ssize_t ret;
+	int i;
+
+	for (i = 0; i < ncases; i++) {
+		const struct st_param_case *c = &cases[i];
+		size_t len = c->len ?: strlen(c->bytes);
+
+		KUNIT_ASSERT_EQ(test, st_param_write(test, param, kept,
+						     strlen(kept)),
+				(ssize_t)strlen(kept));
+		ret = st_param_write(test, param, c->bytes, len);
+		st_param_read(test, param, got, sizeof(got));
+		KUNIT_EXPECT_EQ_MSG(test, ret, c->expect ? (ssize_t)len : -EINVAL,
+				    "%s='%*pE'", param, (int)len, c->bytes);
+		KUNIT_EXPECT_STREQ_MSG(test, got, c->expect ?: kept,
+				       "%s='%*pE'", param, (int)len, c->bytes);
+	}
+	big = kunit_kmalloc(test, 5000, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, big);
+	memset(big, 'a', 5000);
+	KUNIT_EXPECT_EQ(test, st_param_write(test, param, big, 5000),
+			(ssize_t)-EINVAL);
+	st_param_read(test, param, got, sizeof(got));
+	KUNIT_EXPECT_STREQ(test, got, kept);
+}
+
+static void s01_parameters_hostile_writes(struct kunit *test)
+{
+	st_store_setup(test, "ram", "");
+	st_param_table(test, "store", "efivar", st_store_writes,
+		       ARRAY_SIZE(st_store_writes));
+	st_param_table(test, "nvmem", "kept:16:64", st_nvmem_writes,
+		       ARRAY_SIZE(st_nvmem_writes));
 }
 
 /* ---- choice ------------------------------------------------------------ */
@@ -1295,6 +1418,7 @@ static void s11_allocation_failures_change_nothing(struct kunit *test)
 
 static struct kunit_case st_store_cases[] = {
 	KUNIT_CASE(s01_parameters_reject_bad_input),
+	KUNIT_CASE(s01_parameters_hostile_writes),
 	KUNIT_CASE(s02_auto_tries_cell_then_region_then_efivar),
 	KUNIT_CASE(s02_auto_without_any_store_is_enodev),
 	KUNIT_CASE(s03_forced_store_must_be_there),

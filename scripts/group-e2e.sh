@@ -30,11 +30,14 @@ e2e_guest() {
 	local b=$out/build/$name img=$out/e2e-$short.cpio.gz
 	local log=$out/logs/e2e-$short-console.log vars=$out/e2e-$short-vars.fd
 	cp /usr/share/OVMF/OVMF_VARS_4M.fd "$vars"
-	if ! gcc -static -O2 -Wall -Wextra -Werror -o "$out/st_unlock" \
-		tests/guest/st_unlock.c 2>"$out/logs/build-st_unlock.log"; then
-		result $g FAIL "${p}st_unlock" "see out/logs/build-st_unlock.log"
-		return
-	fi
+	local tool
+	for tool in st_unlock st_asuser; do
+		if ! gcc -static -O2 -Wall -Wextra -Werror -o "$out/$tool" \
+			"tests/guest/$tool.c" 2>"$out/logs/build-$tool.log"; then
+			result $g FAIL "${p}$tool" "see out/logs/build-$tool.log"
+			return
+		fi
+	done
 	if [ -n "$kver" ] && efivarfs_ko "$kver" "$out/efivarfs-$short.ko"; then
 		extra+=("$out/efivarfs-$short.ko:lib/st/efivarfs.ko")
 	fi
@@ -47,7 +50,8 @@ e2e_guest() {
 		"tests/guest/lib.sh:lib/st/lib.sh" \
 		"tests/guest/samples.sh:lib/st/samples.sh" \
 		"tests/guest/efivar.sh:lib/st/efivar.sh" \
-		"$out/st_unlock:bin/st_unlock" "${extra[@]}"; then
+		"$out/st_unlock:bin/st_unlock" "$out/st_asuser:bin/st_asuser" \
+		"${extra[@]}"; then
 		result $g FAIL "${p}initramfs" "the guest image did not build"
 		return
 	fi

@@ -23,6 +23,9 @@ dir=$(mktemp -d)
 trap 'rm -rf "$dir" "$out.tmp"' EXIT
 
 mkdir -p "$dir"/{bin,sbin,dev,proc,sys,tmp,lib/st,mnt}
+# mktemp made the root 0700: an unprivileged guest user could run nothing.
+chmod 755 "$dir"
+chmod 1777 "$dir/tmp"
 cp /bin/busybox "$dir/bin/busybox"
 for applet in $("$dir/bin/busybox" --list); do
 	[ "$applet" = busybox ] || ln -s busybox "$dir/bin/$applet"

@@ -79,6 +79,16 @@ for v in abc -1 4294967296 12x '\n' '1 2' 0x1 '1\n\n' ' 1' '+'; do
 	*) not_ok "times_run write '$v' is -EINVAL (got '$err')" ;;
 	esac
 done
+# An unprivileged user may read but not write times_run or a parameter.
+for f in $C/$D:probe-imm-np/times_run /sys/module/scheduled_task/parameters/store \
+	/sys/module/scheduled_task/parameters/nvmem; do
+	err=$(st_asuser 65534 sh -c "echo 0 >$f" 2>&1)
+	case $err in
+	*"can't create $f: Permission denied"*) ok "unprivileged write refused: ${f##*/}" ;;
+	*) not_ok "unprivileged write refused: ${f##*/} (got '$err')" ;;
+	esac
+	check "unprivileged read allowed: ${f##*/}" st_asuser 65534 cat "$f"
+done
 eq "times_run unchanged after bad writes" 1 "$(attr probe-imm-np times_run)"
 eq "state unchanged after bad writes" completed "$(attr probe-imm-np state)"
 check "times_run accepts '0\\n'" sh -c "echo 0 >$C/$D:probe-def-np/times_run"

@@ -335,18 +335,26 @@ static const struct st_param_case st_nvmem_writes[] = {
 	{ "a:1:32\n\n", 0, "a:1:32" }, { "a:0x:32", 0, NULL },
 };
 
-static ssize_t st_param_write(struct kunit *test, const char *param,
-			      const char *bytes, size_t len)
+static struct file *st_param_open(struct kunit *test, const char *param,
+				  int flags)
 {
 	char path[64];
 	struct file *file;
-	loff_t pos = 0;
-	ssize_t ret;
 
 	snprintf(path, sizeof(path), "/sys/module/scheduled_task/parameters/%s",
 		 param);
-	file = filp_open(path, O_WRONLY, 0);
+	file = filp_open(path, flags, 0);
 	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(file), "open %s", path);
+	return file;
+}
+
+static ssize_t st_param_write(struct kunit *test, const char *param,
+			      const char *bytes, size_t len)
+{
+	struct file *file = st_param_open(test, param, O_WRONLY);
+	loff_t pos = 0;
+	ssize_t ret;
+
 	ret = kernel_write(file, bytes, len, &pos);
 	fput(file);
 	return ret;
@@ -355,15 +363,10 @@ static ssize_t st_param_write(struct kunit *test, const char *param,
 static void st_param_read(struct kunit *test, const char *param, char *buf,
 			  size_t size)
 {
-	char path[64];
-	struct file *file;
+	struct file *file = st_param_open(test, param, O_RDONLY);
 	loff_t pos = 0;
 	ssize_t n;
 
-	snprintf(path, sizeof(path), "/sys/module/scheduled_task/parameters/%s",
-		 param);
-	file = filp_open(path, O_RDONLY, 0);
-	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(file), "open %s", path);
 	n = kernel_read(file, buf, size - 1, &pos);
 	fput(file);
 	KUNIT_ASSERT_GT(test, n, 0);

@@ -122,7 +122,28 @@ const char *st_state_name(struct scheduled_task *task)
 }
 EXPORT_SYMBOL_IF_KUNIT(st_state_name);
 
-/* Arm the delayed work unless the task is done, stopped, or already armed. */
+/* How much a power-up may have lost: OFF > SUSPENDED > RUNTIME > none. */
+static int st_power_loss(enum scheduled_task_power_state state)
+{
+	switch (state) {
+	case SCHEDULED_TASK_POWER_OFF:
+		return 3;
+	case SCHEDULED_TASK_POWER_SUSPENDED:
+		return 2;
+	case SCHEDULED_TASK_POWER_RUNTIME_SUSPENDED:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * Arm the delayed work unless the task is done, stopped, or already
+ * armed.  One timer at a time: a trigger that finds it armed joins the
+ * armed run, and a power-up that joins it (a retry waiting, an earlier
+ * power-up not yet run) still makes that run report the greater loss of
+ * power, so the callback learns that the device was powered down.
+ */
 static void st_arm_locked(struct scheduled_task *task, enum st_armed why,
 			  unsigned int delay_ms,
 			  enum scheduled_task_power_state state)
@@ -133,8 +154,11 @@ static void st_arm_locked(struct scheduled_task *task, enum st_armed why,
 	    task->store_error || task->record_pending)
 		return;
 	if (!queue_delayed_work(task->wq, &task->dwork,
-				msecs_to_jiffies(delay_ms)))
-		return;		/* armed already: one timer at a time */
+				msecs_to_jiffies(delay_ms))) {
+		if (st_power_loss(state) > st_power_loss(task->dwork_state))
+			task->dwork_state = state;
+		return;
+	}
 	task->armed = why;
 	task->dwork_state = state;
 	dev_dbg(&task->dev, "%s armed, %u ms\n",

@@ -366,6 +366,30 @@ static void b04_resume_deferred_passes_state(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, rec->states[1], SCHEDULED_TASK_POWER_SUSPENDED);
 }
 
+/*
+ * A resume that finds a run armed (here a retry, which would report NONE)
+ * joins it, and the run still tells the callback the device lost power.
+ */
+static void b04_resume_joining_an_armed_run_reports_it(struct kunit *test)
+{
+	struct st_rec *rec = st_rec_new(test);
+	struct scheduled_task_config cfg = st_cfg("joined", rec, NP, DEF, RESUME);
+	struct scheduled_task *task;
+
+	rec->script[1] = SCHEDULED_TASK_FAIL_TRY_AGAIN;
+	rec->then = SCHEDULED_TASK_FAIL;
+	cfg.retry_ms_on_fail = ST_FOREVER_MS;
+	task = st_new(test, st_dev(test), &cfg);
+	KUNIT_ASSERT_TRUE(test, st_rec_wait(rec, 1));
+	KUNIT_EXPECT_STREQ(test, st_state_name(task), "retry-wait");
+	KUNIT_EXPECT_EQ(test, st_pm(task, st_pm_ops.suspend), 0);
+	KUNIT_EXPECT_EQ(test, st_pm(task, st_pm_ops.resume), 0);
+	/* Still one timer; flushing fires it now. */
+	st_flush(task);
+	KUNIT_EXPECT_EQ(test, st_calls(rec), 2);
+	KUNIT_EXPECT_EQ(test, rec->states[1], SCHEDULED_TASK_POWER_SUSPENDED);
+}
+
 static void b04_resume_rejects_bad_previous_state(struct kunit *test)
 {
 	struct st_rec *rec = st_rec_new(test);
@@ -2104,6 +2128,7 @@ static struct kunit_case st_behaviour_cases[] = {
 	KUNIT_CASE(b04_resume_first_power_up_is_off),
 	KUNIT_CASE(b04_resume_system_sleep_states),
 	KUNIT_CASE(b04_resume_deferred_passes_state),
+	KUNIT_CASE(b04_resume_joining_an_armed_run_reports_it),
 	KUNIT_CASE(b04_resume_rejects_bad_previous_state),
 	KUNIT_CASE(b05_on_demand_runs_only_when_asked),
 	KUNIT_CASE(b06_success_is_final),

@@ -1391,6 +1391,7 @@ st_device_type(const struct scheduled_task_config *cfg)
 
 struct class st_class = {
 	.name = "scheduled_task",
+	.class_groups = st_class_groups,
 	.dev_groups = st_groups,
 };
 EXPORT_SYMBOL_IF_KUNIT(st_class);

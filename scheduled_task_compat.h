@@ -18,6 +18,13 @@
 #define st_assign_str(dst, src)	__assign_str(dst, src)
 #endif
 
+/* 6.4 made the class and attribute of class attribute callbacks const. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
+#define st_class_const	const
+#else
+#define st_class_const
+#endif
+
 /*
  * nvmem_dev_size() came with the NVMEM layouts work (2023): 6.12 has it,
  * 6.1 does not and has no other size getter.  0 means "unknown": the

@@ -184,6 +184,7 @@ extern const struct st_store_ops st_region_ops;
 extern const struct st_store_ops st_efivar_ops;
 int st_region_get(char *name, size_t len, unsigned int *offset,
 		  unsigned int *size);
+int st_region_clear_slot(unsigned int offset);
 #if IS_ENABLED(CONFIG_KUNIT)
 void st_efivar_name(u16 *name, size_t len, const char *key);
 void st_efivar_legacy_name(u16 *name, size_t len, const char *key);
@@ -216,6 +217,7 @@ int st_store_commit(struct scheduled_task *task, const struct st_area_io *io,
 
 /* scheduled_task_sysfs.c */
 extern const struct attribute_group *st_groups[];
+extern const struct attribute_group *st_class_groups[];
 
 /*
  * Internals the KUnit suites reach are exported with the kernel's

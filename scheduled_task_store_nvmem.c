@@ -11,7 +11,9 @@
  * of any NVMEM device, cut in ST_RECORD_SIZE-byte slots.  A task's record
  * is looked for in every slot; a task without one takes the first blank
  * slot from hash % slots on (see st_region_find()).  One lock covers every
- * region access, so two tasks never claim the same blank slot.
+ * region access, so two tasks never claim the same blank slot.  A slot
+ * that no live task owns can be blanked by an administrator
+ * (st_region_clear_slot(), /sys/class/scheduled_task/nvmem_clear_slot).
  */
 
 #include <linux/device.h>
@@ -147,9 +149,14 @@ const struct st_store_ops st_cell_ops = {
 
 /* ---- nvmem region -------------------------------------------------- */
 
+/* Every region access; and st_region_users. */
 static DEFINE_MUTEX(st_region_lock);
+/* The struct st_region of every task attached to a region. */
+static LIST_HEAD(st_region_users);
 
 struct st_region {
+	struct list_head node;
+	struct scheduled_task *task;
 	struct nvmem_device *nvmem;
 	unsigned int offset;
 	unsigned int slots;
@@ -191,10 +198,14 @@ static int st_region_attach(struct scheduled_task *task)
 		nvmem_device_put(nvmem);
 		return -ENOMEM;
 	}
+	r->task = task;
 	r->nvmem = nvmem;
 	r->offset = offset;
 	r->slots = size / ST_RECORD_SIZE;
 	task->store_priv = r;
+	mutex_lock(&st_region_lock);
+	list_add(&r->node, &st_region_users);
+	mutex_unlock(&st_region_lock);
 	return 0;
 }
 
@@ -202,9 +213,24 @@ static void st_region_detach(struct scheduled_task *task)
 {
 	struct st_region *r = task->store_priv;
 
+	mutex_lock(&st_region_lock);
+	list_del(&r->node);
+	mutex_unlock(&st_region_lock);
 	nvmem_device_put(r->nvmem);
 	kfree(r);
 	task->store_priv = NULL;
+}
+
+/* One slot's bytes, whole or an error: a short transfer is -EIO. */
+static int st_nvmem_xfer(struct nvmem_device *nvmem, unsigned int offset,
+			 u8 *area, bool write)
+{
+	int ret = write ? nvmem_device_write(nvmem, offset, ST_RECORD_SIZE, area) :
+			  nvmem_device_read(nvmem, offset, ST_RECORD_SIZE, area);
+
+	if (ret < 0)
+		return ret;
+	return ret == ST_RECORD_SIZE ? 0 : -EIO;
 }
 
 /*
@@ -231,11 +257,9 @@ static int st_region_find(struct scheduled_task *task, struct st_slot *s,
 	for (i = 0; i < r->slots; i++) {
 		offset = r->offset +
 			 (task->key_hash + i) % r->slots * ST_RECORD_SIZE;
-		ret = nvmem_device_read(r->nvmem, offset, ST_RECORD_SIZE, area);
-		if (ret < 0)
+		ret = st_nvmem_xfer(r->nvmem, offset, area, false);
+		if (ret)
 			return ret;
-		if (ret != ST_RECORD_SIZE)
-			return -EIO;
 		st_record_decode(area, task->key_hash, &rec);
 		if (rec.state == ST_RECORD_CORRUPT && !corrupt++)
 			corrupt_at = offset;
@@ -256,7 +280,7 @@ static int st_region_find(struct scheduled_task *task, struct st_slot *s,
 	}
 	if (blank)
 		return 0;
-	dev_err(&task->dev, "nvmem region: no record of this task and no blank slot among %u\n",
+	dev_err(&task->dev, "nvmem region: no record of this task and no blank slot among %u: free one through /sys/class/scheduled_task/nvmem_clear_slot\n",
 		r->slots);
 	return -ENOSPC;
 }
@@ -330,3 +354,77 @@ const struct st_store_ops st_region_ops = {
 	.read = st_region_read,
 	.write = st_region_write,
 };
+
+/* Whether the record in @area is a live task's; region lock held. */
+static struct scheduled_task *st_region_owner(struct nvmem_device *nvmem,
+					      const u8 *area)
+{
+	struct st_region *r;
+	struct st_record rec;
+
+	lockdep_assert_held(&st_region_lock);
+	list_for_each_entry(r, &st_region_users, node) {
+		if (r->nvmem != nvmem)
+			continue;
+		st_record_decode(area, r->task->key_hash, &rec);
+		if (rec.state == ST_RECORD_OURS)
+			return r->task;
+	}
+	return NULL;
+}
+
+/**
+ * st_region_clear_slot() - blank one slot of the nvmem= region
+ * @offset: the slot's first byte on the NVMEM device, as the region's
+ *	messages give it.
+ *
+ * The administrator's way to free a slot: one that is corrupt, or that
+ * holds the record of a task that is gone for good.  A slot holding the
+ * record of a task that exists now is refused: clearing it would make
+ * that task run again (its times_run is the way to do that).  A task
+ * whose record was in the slot, if it comes back, runs again.
+ *
+ * Context: process context; may sleep.
+ * Return: 0 once the slot reads blank; -ENODEV when nvmem= is not set,
+ * -EINVAL when @offset is not the start of a slot of the region, -EBUSY
+ * when the slot is a live task's, or the NVMEM device's error.
+ */
+int st_region_clear_slot(unsigned int offset)
+{
+	u8 area[ST_RECORD_SIZE], blank[ST_RECORD_SIZE] = { };
+	char name[ST_NAME_MAX + 1];
+	struct scheduled_task *owner;
+	struct nvmem_device *nvmem;
+	unsigned int start, size;
+	int ret;
+
+	if (st_region_get(name, sizeof(name), &start, &size))
+		return -ENODEV;
+	if (offset < start || (offset - start) % ST_RECORD_SIZE ||
+	    (offset - start) / ST_RECORD_SIZE >= size / ST_RECORD_SIZE)
+		return -EINVAL;
+	nvmem = nvmem_device_find(name, device_match_name);
+	if (IS_ERR(nvmem))
+		return PTR_ERR(nvmem);
+	mutex_lock(&st_region_lock);
+	ret = st_nvmem_xfer(nvmem, offset, area, false);
+	owner = ret ? NULL : st_region_owner(nvmem, area);
+	if (owner) {
+		pr_err("scheduled_task: nvmem region %s: slot at offset %u holds the record of %s: not cleared\n",
+		       name, offset, dev_name(&owner->dev));
+		ret = -EBUSY;
+	}
+	if (!ret)
+		ret = st_nvmem_xfer(nvmem, offset, blank, true);
+	if (!ret)
+		ret = st_nvmem_xfer(nvmem, offset, area, false);
+	if (!ret && memcmp(area, blank, sizeof(area)))
+		ret = -EIO;
+	mutex_unlock(&st_region_lock);
+	nvmem_device_put(nvmem);
+	if (!ret)
+		pr_notice("scheduled_task: nvmem region %s: slot at offset %u cleared\n",
+			  name, offset);
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(st_region_clear_slot);

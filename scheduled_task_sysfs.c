@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * scheduled_task sysfs: the attributes of /sys/class/scheduled_task/<task>/,
- * documented in Documentation/ABI/testing/sysfs-class-scheduled_task.
+ * scheduled_task sysfs: the attributes of /sys/class/scheduled_task/<task>/
+ * and of the class itself, documented in
+ * Documentation/ABI/testing/sysfs-class-scheduled_task.
  */
 
 #include <linux/ctype.h>
@@ -10,6 +11,7 @@
 #include <linux/string.h>
 #include <linux/sysfs.h>
 
+#include "scheduled_task_compat.h"
 #include "scheduled_task_internal.h"
 
 static ssize_t times_run_show(struct device *dev,
@@ -137,5 +139,38 @@ static const struct attribute_group st_group = {
 
 const struct attribute_group *st_groups[] = {
 	&st_group,
+	NULL
+};
+
+/*
+ * The administrator's repair of a full or damaged nvmem= region: the
+ * byte offset (decimal or 0x hex) of a slot to blank, the whole write.
+ */
+static ssize_t nvmem_clear_slot_store(st_class_const struct class *class,
+				      st_class_const struct class_attribute *attr,
+				      const char *buf, size_t count)
+{
+	unsigned int offset;
+	int err;
+
+	if (!count || strnlen(buf, count) != count || !isdigit(buf[0]) ||
+	    kstrtouint(buf, 0, &offset))
+		return -EINVAL;
+	err = st_region_clear_slot(offset);
+	return err ? err : count;
+}
+static CLASS_ATTR_WO(nvmem_clear_slot);
+
+static struct attribute *st_class_attrs[] = {
+	&class_attr_nvmem_clear_slot.attr,
+	NULL
+};
+
+static const struct attribute_group st_class_group = {
+	.attrs = st_class_attrs,
+};
+
+const struct attribute_group *st_class_groups[] = {
+	&st_class_group,
 	NULL
 };

@@ -335,29 +335,41 @@ static const struct st_param_case st_nvmem_writes[] = {
 	{ "a:1:32\n\n", 0, "a:1:32" }, { "a:0x:32", 0, NULL },
 };
 
-static struct file *st_param_open(struct kunit *test, const char *param,
+static struct file *st_sysfs_open(struct kunit *test, const char *path,
 				  int flags)
 {
-	char path[64];
-	struct file *file;
+	struct file *file = filp_open(path, flags, 0);
 
-	snprintf(path, sizeof(path), "/sys/module/scheduled_task/parameters/%s",
-		 param);
-	file = filp_open(path, flags, 0);
 	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(file), "open %s", path);
 	return file;
 }
 
-static ssize_t st_param_write(struct kunit *test, const char *param,
+static struct file *st_param_open(struct kunit *test, const char *param,
+				  int flags)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/sys/module/scheduled_task/parameters/%s",
+		 param);
+	return st_sysfs_open(test, path, flags);
+}
+
+static ssize_t st_sysfs_write(struct kunit *test, struct file *file,
 			      const char *bytes, size_t len)
 {
-	struct file *file = st_param_open(test, param, O_WRONLY);
 	loff_t pos = 0;
 	ssize_t ret;
 
 	ret = kernel_write(file, bytes, len, &pos);
 	fput(file);
 	return ret;
+}
+
+static ssize_t st_param_write(struct kunit *test, const char *param,
+			      const char *bytes, size_t len)
+{
+	return st_sysfs_write(test, st_param_open(test, param, O_WRONLY),
+			      bytes, len);
 }
 
 static void st_param_read(struct kunit *test, const char *param, char *buf,
@@ -738,6 +750,81 @@ static void s06_region_rotten_slot(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, !memchr_inv(rotten, 0x5a, 32));
 	KUNIT_EXPECT_GE(test, st_slot_of(fresh, 4), 0);
 	KUNIT_EXPECT_NE(test, st_slot_of(fresh, 4), home);
+}
+
+#define ST_CLEAR_SLOT	"/sys/class/scheduled_task/nvmem_clear_slot"
+
+static ssize_t st_clear_slot(struct kunit *test, const char *what)
+{
+	return st_sysfs_write(test, st_sysfs_open(test, ST_CLEAR_SLOT, O_WRONLY),
+			      what, strlen(what));
+}
+
+/*
+ * A full region is repaired through sysfs: the administrator blanks a
+ * slot no live task owns (a rotten one here), and the task that found no
+ * room gets it.  A live task's slot and anything but a slot's first byte
+ * are refused and change nothing.
+ */
+static void s06_region_full_repaired_through_sysfs(struct kunit *test)
+{
+	struct st_store_client *sc = st_store_client(test);
+	struct st_client *client;
+	struct scheduled_task *late;
+	char kept_at[16], rotten_at[16];
+	u8 before[ST_NV_SIZE];
+	struct file *file;
+	int kept, rotten;
+	static const char * const refused[] = {
+		"129", "96", "192", "0x100", "-128", " 128", "128 ", "slot",
+		"4294967296", "160\n\n",
+	};
+	int i;
+
+	st_store_setup(test, "nvmem", ST_NV_NAME ":128:64");
+	st_store_task(sc, "kept", NULL);
+	client = st_store_bind(sc);
+	KUNIT_ASSERT_NOT_NULL(test, sc->task[0]);
+	kept = st_slot_of(sc->task[0], 2);
+	KUNIT_ASSERT_GE(test, kept, 0);
+	rotten = 1 - kept;
+	memset(st_nv.mem + ST_NV_REGION + 32 * rotten, 0x5a, 32);
+	st_store_task(sc, "late", NULL);
+	st_reboot(test, client);
+	late = sc->task[1];
+	KUNIT_ASSERT_NOT_NULL(test, late);
+	KUNIT_EXPECT_STREQ(test, st_state_name(late), "store-error");
+	KUNIT_EXPECT_EQ(test, st_calls(sc), 1);
+	KUNIT_EXPECT_EQ(test, scheduled_task_times_run_set(late, 0), -ENOSPC);
+
+	snprintf(kept_at, sizeof(kept_at), "%d\n", ST_NV_REGION + 32 * kept);
+	snprintf(rotten_at, sizeof(rotten_at), "%#x", ST_NV_REGION + 32 * rotten);
+	memcpy(before, st_nv.mem, sizeof(before));
+	KUNIT_EXPECT_EQ(test, st_clear_slot(test, kept_at), (ssize_t)-EBUSY);
+	for (i = 0; i < ARRAY_SIZE(refused); i++)
+		KUNIT_EXPECT_EQ_MSG(test, st_clear_slot(test, refused[i]),
+				    (ssize_t)-EINVAL, "'%s'", refused[i]);
+	file = st_sysfs_open(test, ST_CLEAR_SLOT, O_WRONLY);
+	KUNIT_EXPECT_EQ(test, st_sysfs_write(test, file, "160\0x", 5),
+			(ssize_t)-EINVAL);
+	KUNIT_EXPECT_TRUE(test, !memcmp(before, st_nv.mem, sizeof(before)));
+
+	KUNIT_EXPECT_EQ(test, st_clear_slot(test, rotten_at),
+			(ssize_t)strlen(rotten_at));
+	KUNIT_EXPECT_TRUE(test, st_zero(st_nv.mem + ST_NV_REGION + 32 * rotten, 32));
+	KUNIT_EXPECT_EQ(test, scheduled_task_times_run_set(late, 0), 0);
+	KUNIT_EXPECT_STREQ(test, st_state_name(late), "idle");
+	KUNIT_EXPECT_EQ(test, st_slot_of(late, 2), rotten);
+
+	/* The next boot runs the late task, and only it. */
+	st_reboot(test, client);
+	KUNIT_EXPECT_EQ(test, st_calls(sc), 2);
+	KUNIT_EXPECT_STREQ(test, st_state_name(sc->task[0]), "completed");
+	KUNIT_EXPECT_STREQ(test, st_state_name(sc->task[1]), "completed");
+
+	/* Without nvmem= there is no region to clear. */
+	KUNIT_ASSERT_EQ(test, st_store_configure(NULL, ""), 0);
+	KUNIT_EXPECT_EQ(test, st_clear_slot(test, rotten_at), (ssize_t)-ENODEV);
 }
 
 /* ---- faults ------------------------------------------------------------ */
@@ -1432,6 +1519,7 @@ static struct kunit_case st_store_cases[] = {
 	KUNIT_CASE(s06_region_record_found_in_any_slot),
 	KUNIT_CASE(s06_region_growth_keeps_every_record),
 	KUNIT_CASE(s06_region_rotten_slot),
+	KUNIT_CASE(s06_region_full_repaired_through_sysfs),
 	KUNIT_CASE(s07_read_error_refuses_to_run),
 	KUNIT_CASE(s07_unwritable_store_refuses_the_first_run),
 	KUNIT_CASE(s07_dropped_write_fails_the_read_back),

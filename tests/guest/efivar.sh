@@ -40,6 +40,46 @@ settle() { wait_for 100 settled; }
 
 check "efivar: the variable has its percent-encoded name" test -f "$V"
 
+# The region of one slot (nvmem= set), damaged: a task forced onto it
+# refuses to run until the administrator clears the slot through sysfs.
+nvmem_repair() {
+	S=/sys/class/scheduled_task/nvmem_clear_slot
+	CMOSF=/sys/bus/nvmem/devices/cmos_nvram0/nvmem
+	slot() { dd if=$CMOSF bs=1 skip=82 count=32 2>/dev/null | od -An -tx1 | tr -d ' \n'; }
+	zero=0000000000000000000000000000000000000000000000000000000000000000
+	printf 'ZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZ' |
+		dd of=$CMOSF bs=1 seek=82 conv=notrunc 2>/dev/null
+	echo nvmem >$P/store
+	load_sample tasks=probe-imm-p
+	eq "full region: the task refuses to run" store-error "$(attr probe-imm-p state)"
+	eq "full region: no run" 0 "$(calls probe-imm-p)"
+	for v in 83 114 0 abc; do
+		err=$(printf "$v" | dd of=$S 2>&1)
+		case $err in
+		*"Invalid argument"*) ok "nvmem_clear_slot '$v' is -EINVAL" ;;
+		*) not_ok "nvmem_clear_slot '$v' is -EINVAL (got '$err')" ;;
+		esac
+	done
+	err=$(st_asuser 65534 sh -c "echo 82 >$S" 2>&1)
+	case $err in
+	*"Permission denied"*) ok "unprivileged write refused: nvmem_clear_slot" ;;
+	*) not_ok "unprivileged write refused: nvmem_clear_slot (got '$err')" ;;
+	esac
+	eq "refused clears leave the slot" 5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a "$(slot)"
+	check "full region: clear the damaged slot" sh -c "echo 82 >$S"
+	eq "the cleared slot reads blank" $zero "$(slot)"
+	check "full region: then times_run takes the slot" sh -c "echo 0 >$C/$D:probe-imm-p/times_run"
+	eq "full region: repaired" idle "$(attr probe-imm-p state)"
+	err=$(echo 82 2>&1 >$S)
+	case $err in
+	*"busy"*) ok "a live task's slot is not cleared" ;;
+	*) not_ok "a live task's slot is not cleared (got '$err')" ;;
+	esac
+	rmmod st_sample
+	check "a gone task's slot is cleared" sh -c "echo 82 >$S"
+	echo auto >$P/store
+}
+
 # A record stays in its store: setting nvmem= later moves no task.
 if [ -e /sys/bus/nvmem/devices/cmos_nvram0 ]; then
 	echo cmos_nvram0:82:32 >$P/nvmem
@@ -51,6 +91,7 @@ if [ -e /sys/bus/nvmem/devices/cmos_nvram0 ]; then
 		eq "nvmem= set later: $t completed" completed "$(attr $t state)"
 	done
 	rmmod st_sample
+	nvmem_repair
 	echo >$P/nvmem
 else
 	not_ok "efivar: no cmos_nvram0 in this guest for the nvmem= case"

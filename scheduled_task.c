@@ -17,11 +17,14 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/acpi.h>
 #include <linux/ctype.h>
 #include <linux/device.h>
 #include <linux/module.h>
+#include <linux/of.h>
 #include <linux/platform_device.h>
 #include <linux/pm.h>
+#include <linux/property.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
@@ -529,28 +532,90 @@ static const char *st_driver_name(struct device *dev)
 }
 
 /*
- * A persistent record is found again by its key, "<driver>/<device>/<task>":
- * the key must name this task on every boot and no other task.  So it is
- * never truncated, and a device numbered in probe order
- * (PLATFORM_DEVID_AUTO: "foo.3.auto") cannot give one.
+ * A firmware node that names the device the same way on every boot: a
+ * device-tree or ACPI node, or a software node that platform code named
+ * (with every parent named too: an unnamed one is numbered as registered).
+ */
+static bool st_fwnode_stable(const struct fwnode_handle *fwnode)
+{
+	const struct software_node *node = to_software_node(fwnode);
+
+	if (is_of_node(fwnode) || is_acpi_device_node(fwnode))
+		return true;
+	if (!node)
+		return false;
+	for (; node; node = node->parent)
+		if (!node->name)
+			return false;
+	return true;
+}
+
+/* Named in probe order (PLATFORM_DEVID_AUTO: "foo.3.auto"). */
+static bool st_auto_numbered(struct device *dev)
+{
+	return dev_is_platform(dev) && to_platform_device(dev)->id_auto;
+}
+
+/*
+ * The key of a persistent record, "<driver>/<device>/<task>", written to
+ * @buf like snprintf() (the length it needs is returned).  It must name
+ * this task on every boot and no other task.  <device> is the path of the
+ * client's firmware node where it has a stable one ("/soc/i2c@1000/eeprom@50",
+ * "\_SB.PCI0.LPCB.EC0"), which stays the same however devices are found
+ * and numbered, else dev_name().  Driver names hold no '/' and task names
+ * are [a-z0-9_-], so the key is unambiguous although a path holds '/'.
+ */
+static int st_key(struct device *dev, const char *name, char *buf, size_t len)
+{
+	const struct fwnode_handle *fwnode = dev_fwnode(dev);
+
+	if (st_fwnode_stable(fwnode))
+		return snprintf(buf, len, "%s/%pfwf/%s", st_driver_name(dev),
+				fwnode, name);
+	return snprintf(buf, len, "%s/%s/%s", st_driver_name(dev),
+			dev_name(dev), name);
+}
+
+/*
+ * A persistent task needs a key (st_key()) that is whole: never truncated,
+ * and not made of a name that may belong to another device next boot.
  */
 static int st_check_identity(struct device *dev, const char *name)
 {
 	int len;
 
-	if (dev_is_platform(dev) && to_platform_device(dev)->id_auto) {
-		dev_err(dev, "persistent task %s: the device is numbered in probe order (PLATFORM_DEVID_AUTO), so its name may belong to another device next boot\n",
+	if (!st_fwnode_stable(dev_fwnode(dev)) && st_auto_numbered(dev)) {
+		dev_err(dev, "persistent task %s: the device is numbered in probe order (PLATFORM_DEVID_AUTO) and has no firmware node, so its name may belong to another device next boot\n",
 			name);
 		return -EINVAL;
 	}
-	len = snprintf(NULL, 0, "%s/%s/%s", st_driver_name(dev), dev_name(dev),
-		       name);
+	len = st_key(dev, name, NULL, 0);
 	if (len >= ST_KEY_MAX) {
-		dev_err(dev, "persistent task %s: record key %s/%s/%s is %d bytes, more than %d\n",
-			name, st_driver_name(dev), dev_name(dev), name, len,
-			ST_KEY_MAX - 1);
+		dev_err(dev, "persistent task %s: record key (driver %s, device, task) is %d bytes, more than %d\n",
+			name, st_driver_name(dev), len, ST_KEY_MAX - 1);
 		return -ENAMETOOLONG;
 	}
+	return 0;
+}
+
+/*
+ * Versions before firmware-node keys named every device by dev_name():
+ * a task whose key is now a node path takes its record over from that
+ * key (st_store_decode()).  An auto-numbered name never had a record.
+ */
+static int st_set_former_key(struct scheduled_task *task)
+{
+	struct device *client = task->client;
+
+	if (task->cfg.persistence != SCHEDULED_TASK_PERSISTENT ||
+	    !st_fwnode_stable(dev_fwnode(client)) || st_auto_numbered(client))
+		return 0;
+	task->former_key = kasprintf(GFP_KERNEL, "%s/%s/%s",
+				     st_driver_name(client), dev_name(client),
+				     task->name);
+	if (!task->former_key)
+		return -ENOMEM;
+	task->former_hash = st_record_key_hash(task->former_key);
 	return 0;
 }
 
@@ -565,6 +630,7 @@ static void st_release(struct device *dev)
 	lockdep_unregister_key(&task->legacy_key);
 	lockdep_unregister_key(&task->record_key);
 	mutex_destroy(&task->store_lock);
+	kfree(task->former_key);
 	kfree(task);
 	/* The reference st_alloc() took: see there. */
 	module_put(THIS_MODULE);
@@ -613,9 +679,13 @@ static struct scheduled_task *st_alloc(struct device *client,
 	task->cfg = *cfg;
 	strscpy(task->name, cfg->name, sizeof(task->name));
 	task->cfg.name = task->name;
-	snprintf(task->key, sizeof(task->key), "%s/%s/%s",
-		 st_driver_name(client), dev_name(client), task->name);
+	st_key(client, task->name, task->key, sizeof(task->key));
 	task->key_hash = st_record_key_hash(task->key);
+	if (st_set_former_key(task)) {
+		kfree(task);
+		module_put(THIS_MODULE);
+		return NULL;
+	}
 	task->wq = cfg->wq ?: st_wq;
 
 	lockdep_register_key(&task->run_key);
@@ -634,7 +704,18 @@ static struct scheduled_task *st_alloc(struct device *client,
 	return task;
 }
 
-/* Add the class device unless the client already has a task of that name. */
+static int st_same_key(struct device *dev, const void *key)
+{
+	struct scheduled_task *task = st_from_dev(dev);
+
+	return task->cfg.persistence == SCHEDULED_TASK_PERSISTENT &&
+	       !strcmp(task->key, key);
+}
+
+/*
+ * Add the class device unless the client already has a task of that name,
+ * or a persistent task's record key is another live task's.
+ */
 static int st_add(struct scheduled_task *task)
 {
 	struct device *other;
@@ -647,6 +728,16 @@ static int st_add(struct scheduled_task *task)
 
 	mutex_lock(&st_create_lock);
 	other = class_find_device_by_name(&st_class, dev_name(&task->dev));
+	if (other) {
+		dev_err(task->client, "scheduled task %s already exists\n",
+			task->name);
+	} else if (task->cfg.persistence == SCHEDULED_TASK_PERSISTENT) {
+		other = class_find_device(&st_class, NULL, task->key,
+					  st_same_key);
+		if (other)
+			dev_err(task->client, "persistent task %s: task %s has the same record key %s (two devices with one firmware node?)\n",
+				task->name, dev_name(other), task->key);
+	}
 	if (other) {
 		put_device(other);
 		err = -EEXIST;
@@ -717,9 +808,10 @@ static void st_load_times_run(struct scheduled_task *task)
  * tasks).
  * Return: the task, or ERR_PTR() with -EINVAL for an invalid @dev or @cfg
  * (or a persistent task on a device named in probe order,
- * PLATFORM_DEVID_AUTO), -ENAMETOOLONG if a persistent task's record key
+ * PLATFORM_DEVID_AUTO, without a firmware node), -ENAMETOOLONG if a persistent task's record key
  * would be longer than 127 bytes, -EEXIST if @dev already has
- * a task of that name, -ENODEV if a persistent task has no store, -EIO if
+ * a task of that name (or a persistent task's record key is another live
+ * task's: two devices with one firmware node), -ENODEV if a persistent task has no store, -EIO if
  * an immediate first run returned %SCHEDULED_TASK_FAIL, -ENOMEM.  Never
  * NULL.
  */
@@ -758,10 +850,7 @@ scheduled_task_create(struct device *dev,
 
 	err = st_add(task);
 	if (err) {
-		if (err == -EEXIST)
-			dev_err(dev, "scheduled task %s already exists\n",
-				cfg->name);
-		else
+		if (err != -EEXIST)
 			dev_err(dev, "scheduled task %s: cannot add device: %d\n",
 				cfg->name, err);
 		put_device(&task->dev);

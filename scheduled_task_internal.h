@@ -40,8 +40,14 @@ struct st_store_ops;
  * @client: the client device given to create.
  * @cfg: the client's configuration; @cfg.name points to @name.
  * @name: the task name.
- * @key: the task's persistent record key, "<driver>/<device>/<task>".
+ * @key: the task's persistent record key, "<driver>/<device>/<task>",
+ *	where <device> is the firmware node's path when the client has a
+ *	stable one, else its dev_name() (see st_key()).
  * @key_hash: st_record_key_hash() of @key, stored in its records.
+ * @former_key: the key earlier versions gave a task of a client with a
+ *	firmware node, "<driver>/<dev_name>/<task>", whose record is taken
+ *	over; NULL when there is none.
+ * @former_hash: st_record_key_hash() of @former_key.
  * @wq: workqueue for deferred runs.
  * @run_lock: held across every callback invocation, so two never overlap.
  * @run_key: lockdep class of @run_lock, per task, so a callback may run
@@ -91,6 +97,8 @@ struct scheduled_task {
 	char name[ST_NAME_MAX + 1];
 	char key[ST_KEY_MAX];
 	u32 key_hash;
+	const char *former_key;
+	u32 former_hash;
 	struct workqueue_struct *wq;
 
 	struct mutex run_lock;		/* one invocation at a time */
@@ -211,6 +219,8 @@ const char *st_store_name(struct scheduled_task *task);
 void st_store_exit(void);
 void st_store_test_override(const struct st_store_ops *ops);
 int st_store_configure(const char *choice, const char *region);
+void st_store_decode(struct scheduled_task *task, const u8 *area,
+		     struct st_record *rec);
 int st_store_commit(struct scheduled_task *task, const struct st_area_io *io,
 		    void *ctx, u8 *area, const struct st_record *rec,
 		    u32 times_run);

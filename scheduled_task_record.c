@@ -90,6 +90,7 @@ void st_record_decode(const u8 *area, u32 key_hash, struct st_record *rec)
 
 	memset(rec, 0, sizeof(*rec));
 	rec->newest = -1;
+	rec->key_hash = key_hash;
 	for (i = 0; i < 2; i++) {
 		u16 gen = le16_to_cpu(c[i].generation);
 
@@ -138,7 +139,9 @@ static void st_copy_encode(struct st_record_copy *c, u16 generation,
  * @key_hash: the writing task's key hash.
  * @times_run: the new count.
  * @plan: on return, the saves to make in order, each durable before the
- *	next starts; none when @rec is the key's and holds @times_run.
+ *	next starts; none when @rec is @key_hash's and holds @times_run.
+ *	A record of ours decoded with another key hash (the key the task
+ *	had before) is written again under @key_hash.
  *	An absent record is written even for 0: that proves the store
  *	writable before a first run.
  *
@@ -161,7 +164,8 @@ void st_record_update(u8 *area, const struct st_record *rec, u32 key_hash,
 	int first = 0;
 
 	plan->saves = 0;
-	if (rec->state == ST_RECORD_OURS && rec->times_run == times_run)
+	if (rec->state == ST_RECORD_OURS && rec->times_run == times_run &&
+	    rec->key_hash == key_hash)
 		return;
 
 	if (rec->state == ST_RECORD_OURS) {

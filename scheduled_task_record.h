@@ -25,12 +25,14 @@ enum st_record_state {
  * @newest: index of the newest valid copy of ours, -1 if none.
  * @generation: that copy's generation.
  * @times_run: that copy's run count.
+ * @key_hash: the key hash the record was decoded with.
  */
 struct st_record {
 	enum st_record_state state;
 	int newest;
 	u16 generation;
 	u32 times_run;
+	u32 key_hash;
 };
 
 /**

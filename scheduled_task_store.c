@@ -428,6 +428,30 @@ int st_store_commit(struct scheduled_task *task, const struct st_area_io *io,
 }
 EXPORT_SYMBOL_IF_KUNIT(st_store_commit);
 
+/**
+ * st_store_decode() - decode a record area for a task
+ * @task: the reading task.
+ * @area: %ST_RECORD_SIZE bytes as read from the store.
+ * @rec: the result.
+ *
+ * The task's record under its key or, for a task that had another key
+ * before (@task->former_key), under that one: the next write then puts
+ * it under the task's key (st_record_update()).
+ */
+void st_store_decode(struct scheduled_task *task, const u8 *area,
+		     struct st_record *rec)
+{
+	struct st_record former;
+
+	st_record_decode(area, task->key_hash, rec);
+	if (rec->state == ST_RECORD_OURS || !task->former_key)
+		return;
+	st_record_decode(area, task->former_hash, &former);
+	if (former.state == ST_RECORD_OURS)
+		*rec = former;
+}
+EXPORT_SYMBOL_IF_KUNIT(st_store_decode);
+
 /* Load and decode a single-record backend's area. */
 static int st_area_load(struct scheduled_task *task, const struct st_area_io *io,
 			u8 *area, struct st_record *rec)
@@ -435,7 +459,7 @@ static int st_area_load(struct scheduled_task *task, const struct st_area_io *io
 	int err = io->load(task, area);
 
 	if (!err)
-		st_record_decode(area, task->key_hash, rec);
+		st_store_decode(task, area, rec);
 	return err;
 }
 
@@ -584,6 +608,21 @@ static int st_store_lookup(struct scheduled_task *task, struct st_record *rec)
 }
 
 /*
+ * A record found under the task's former key is written again under its
+ * key, so that the former key (a dev_name() that may change) is not
+ * needed again.  If that fails, the record still counts, and the move is
+ * tried again at the next read.
+ */
+static void st_store_move(struct scheduled_task *task, u32 times_run)
+{
+	int err = st_store_io(task, true, times_run, NULL);
+
+	dev_info(&task->dev, "store %s: record of key %s taken over: %s (%d)\n",
+		 st_store_name(task), task->former_key,
+		 err ? "failed, kept" : "done", err);
+}
+
+/*
  * Context: process context, @task->store_lock held; may sleep.
  * Return: 0 with the count (0 for no record), or the read's error, or
  * -EBADMSG for a record that is corrupt or another task's.
@@ -593,7 +632,11 @@ int st_store_read(struct scheduled_task *task, u32 *times_run)
 	struct st_record rec;
 	int err = st_store_lookup(task, &rec);
 
-	return err ?: st_store_result(task, &rec, times_run);
+	if (err)
+		return err;
+	if (rec.state == ST_RECORD_OURS && rec.key_hash != task->key_hash)
+		st_store_move(task, rec.times_run);
+	return st_store_result(task, &rec, times_run);
 }
 
 /*

@@ -13,9 +13,11 @@
  * /sys/firmware/efi/efivars/.
  *
  * Versions before this encoding named the variable with '/' made '-' and
- * other bytes made '_', which is not injective: a task with no variable
- * under its name takes over its record from that legacy name when the
- * record there is its own, moving it to the new name.
+ * other bytes made '_', which is not injective, and keyed a device with a
+ * firmware node by its dev_name() (struct scheduled_task.former_key): a
+ * task with no variable under its name takes over its record from the
+ * first of those former names that holds a record of its own, moving it
+ * to the new name.
  *
  * Firmware replaces a variable whole and atomically (UEFI requires
  * fault-tolerant variable writes), so a logical write is one SetVariable
@@ -48,16 +50,16 @@ MODULE_IMPORT_NS(EFIVAR);
 			 EFI_VARIABLE_BOOTSERVICE_ACCESS | \
 			 EFI_VARIABLE_RUNTIME_ACCESS)
 
+#define ST_EFI_NAME_MAX	(sizeof(ST_EFI_PREFIX) + 3 * ST_KEY_MAX)
+
 /**
  * struct st_efivar - a task's variable
  * @guid: ST_EFI_GUID.
  * @name: the variable name, UCS-2, NUL-terminated.
- * @legacy: the name earlier versions gave the variable.
  */
 struct st_efivar {
 	efi_guid_t guid;
-	efi_char16_t name[sizeof(ST_EFI_PREFIX) + 3 * ST_KEY_MAX];
-	efi_char16_t legacy[sizeof(ST_EFI_PREFIX) + ST_KEY_MAX];
+	efi_char16_t name[ST_EFI_NAME_MAX];
 };
 
 static bool st_efivar_plain(u8 c)
@@ -121,8 +123,7 @@ static int st_efivar_attach(struct scheduled_task *task)
 	if (!v)
 		return -ENOMEM;
 	v->guid = ST_EFI_GUID;
-	st_efivar_name(v->name, ARRAY_SIZE(v->name), task->key);
-	st_efivar_legacy_name(v->legacy, ARRAY_SIZE(v->legacy), task->key);
+	st_efivar_name(v->name, ST_EFI_NAME_MAX, task->key);
 	task->store_priv = v;
 	return 0;
 }
@@ -145,32 +146,59 @@ static efi_status_t st_efivar_get(struct st_efivar *v, efi_char16_t *name,
 
 /*
  * No variable under the task's name: take over the task's own record (the
- * key hash says whose it is) from the legacy name, moving it to the new
- * name and deleting the legacy variable.  If the move fails, the record is
- * still honoured and the move is tried again at the next read.  Efivar
- * lock held.
+ * key hash says whose it is) from the first former name that holds one,
+ * moving it to the new name and deleting the former variable.  If the
+ * move fails, the record is still honoured and the move is tried again at
+ * the next read.  Efivar lock held.  Return: 0 with the record in @area,
+ * -ENOENT when no former name holds one, -ENOMEM.
  */
-static efi_status_t st_efivar_take_legacy(struct scheduled_task *task,
-					  struct st_efivar *v, u8 *area)
+static const struct {
+	void (*encode)(efi_char16_t *name, size_t len, const char *key);
+	bool of_former_key;
+} st_efivar_former_names[] = {
+	{ st_efivar_legacy_name, false },
+	{ st_efivar_name, true },
+	{ st_efivar_legacy_name, true },
+};
+
+static int st_efivar_take_former(struct scheduled_task *task,
+				 struct st_efivar *v, u8 *area)
 {
+	efi_char16_t *former;
+	efi_status_t status;
 	struct st_record rec;
 	unsigned long size;
-	efi_status_t status;
+	const char *key;
+	int i;
 
-	status = st_efivar_get(v, v->legacy, area, &size);
-	if (status != EFI_SUCCESS || size != ST_RECORD_SIZE)
-		return EFI_NOT_FOUND;
-	st_record_decode(area, task->key_hash, &rec);
-	if (rec.state != ST_RECORD_OURS)
-		return EFI_NOT_FOUND;
+	former = kmalloc_array(ST_EFI_NAME_MAX, sizeof(*former), GFP_KERNEL);
+	if (!former)
+		return -ENOMEM;
+	for (i = 0; i < ARRAY_SIZE(st_efivar_former_names); i++) {
+		key = st_efivar_former_names[i].of_former_key ?
+		      task->former_key : task->key;
+		if (!key)
+			continue;
+		st_efivar_former_names[i].encode(former, ST_EFI_NAME_MAX, key);
+		status = st_efivar_get(v, former, area, &size);
+		if (status != EFI_SUCCESS || size != ST_RECORD_SIZE)
+			continue;
+		st_store_decode(task, area, &rec);
+		if (rec.state == ST_RECORD_OURS)
+			break;
+	}
+	if (i == ARRAY_SIZE(st_efivar_former_names)) {
+		kfree(former);
+		return -ENOENT;
+	}
 	status = efivar_set_variable_locked(v->name, &v->guid, ST_EFI_ATTR,
 					    ST_RECORD_SIZE, area, false);
 	if (status == EFI_SUCCESS)
-		efivar_set_variable_locked(v->legacy, &v->guid, 0, 0, NULL,
-					   false);
-	dev_info(&task->dev, "efivar: record moved from the legacy variable name: %s\n",
+		efivar_set_variable_locked(former, &v->guid, 0, 0, NULL, false);
+	kfree(former);
+	dev_info(&task->dev, "efivar: record moved from a former variable name: %s\n",
 		 status == EFI_SUCCESS ? "done" : "failed, kept");
-	return EFI_SUCCESS;
+	return 0;
 }
 
 static int st_efivar_load(struct scheduled_task *task, u8 *area)
@@ -188,12 +216,13 @@ static int st_efivar_load(struct scheduled_task *task, u8 *area)
 		return err;
 	status = st_efivar_get(v, v->name, area, &size);
 	if (status == EFI_NOT_FOUND)
-		status = st_efivar_take_legacy(task, v, area);
+		err = st_efivar_take_former(task, v, area);
 	efivar_unlock();
 
 	if (status == EFI_NOT_FOUND) {
-		memset(area, 0, ST_RECORD_SIZE);
-		return 0;
+		if (err == -ENOENT)
+			memset(area, 0, ST_RECORD_SIZE);
+		return err == -ENOENT ? 0 : err;
 	}
 	if (status == EFI_BUFFER_TOO_SMALL ||
 	    (status == EFI_SUCCESS && size != ST_RECORD_SIZE)) {

@@ -260,7 +260,7 @@ static int st_region_find(struct scheduled_task *task, struct st_slot *s,
 		ret = st_nvmem_xfer(r->nvmem, offset, area, false);
 		if (ret)
 			return ret;
-		st_record_decode(area, task->key_hash, &rec);
+		st_store_decode(task, area, &rec);
 		if (rec.state == ST_RECORD_CORRUPT && !corrupt++)
 			corrupt_at = offset;
 		if (rec.state == ST_RECORD_OURS ||
@@ -366,7 +366,7 @@ static struct scheduled_task *st_region_owner(struct nvmem_device *nvmem,
 	list_for_each_entry(r, &st_region_users, node) {
 		if (r->nvmem != nvmem)
 			continue;
-		st_record_decode(area, r->task->key_hash, &rec);
+		st_store_decode(r->task, area, &rec);
 		if (rec.state == ST_RECORD_OURS)
 			return r->task;
 	}

@@ -34,12 +34,25 @@ static struct st_ram_record *st_ram_find(const char *key)
 	return NULL;
 }
 
+/* The task's record, or the one it had under its former key. */
+static struct st_ram_record *st_ram_find_task(struct scheduled_task *task)
+{
+	struct st_ram_record *rec = st_ram_find(task->key);
+
+	if (!rec && task->former_key) {
+		rec = st_ram_find(task->former_key);
+		if (rec)
+			strscpy(rec->key, task->key, sizeof(rec->key));
+	}
+	return rec;
+}
+
 static int st_ram_load(struct scheduled_task *task, u8 *area)
 {
 	struct st_ram_record *rec;
 
 	mutex_lock(&st_ram_lock);
-	rec = st_ram_find(task->key);
+	rec = st_ram_find_task(task);
 	if (rec)
 		memcpy(area, rec->area, ST_RECORD_SIZE);
 	else
@@ -56,7 +69,7 @@ static int st_ram_save(void *ctx, const u8 *area, unsigned int off,
 	int err = 0;
 
 	mutex_lock(&st_ram_lock);
-	rec = st_ram_find(task->key);
+	rec = st_ram_find_task(task);
 	if (!rec) {
 		rec = kzalloc(sizeof(*rec), GFP_KERNEL);
 		if (rec) {

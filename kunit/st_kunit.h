@@ -83,10 +83,12 @@ typedef int (*st_probe_fn)(struct st_client *client, struct device *dev);
  * @task: a task @probe created, for the test to use.
  * @probe_err: what @probe returned last.
  * @probes: times probe ran.
+ * @node: the device's software node, or NULL.
  */
 struct st_client {
 	struct kunit *test;
 	struct platform_device *pdev;
+	const struct software_node *node;
 	st_probe_fn probe;
 	void *data;
 	struct scheduled_task *task;
@@ -107,6 +109,10 @@ struct scheduled_task_config st_cfg(const char *name, struct st_rec *rec,
 
 struct st_client *st_client_new(struct kunit *test, st_probe_fn probe,
 				void *data);
+struct st_client *st_client_new_on(struct kunit *test, st_probe_fn probe,
+				   void *data, const struct software_node *node,
+				   bool auto_id);
+void st_client_del(struct st_client *client);
 int st_client_unbind(struct st_client *client);
 int st_client_bind(struct st_client *client);
 struct device *st_client_dev(struct st_client *client);

@@ -7,6 +7,7 @@
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/platform_device.h>
+#include <linux/property.h>
 
 #include "st_kunit.h"
 
@@ -157,7 +158,19 @@ static void st_client_release(void *data)
 {
 	struct st_client *client = data;
 
-	platform_device_unregister(client->pdev);
+	if (!client->pdev)
+		return;
+	platform_device_del(client->pdev);
+	if (client->node)
+		device_remove_software_node(&client->pdev->dev);
+	platform_device_put(client->pdev);
+	client->pdev = NULL;
+}
+
+/* Remove the client's device before the test ends. */
+void st_client_del(struct st_client *client)
+{
+	st_client_release(client);
 }
 
 /*
@@ -166,6 +179,18 @@ static void st_client_release(void *data)
  */
 struct st_client *st_client_new(struct kunit *test, st_probe_fn probe,
 				void *data)
+{
+	return st_client_new_on(test, probe, data, NULL, false);
+}
+
+/*
+ * The same, on a device with software node @node (a firmware node, as
+ * far as the device's identity goes), numbered in probe order
+ * (PLATFORM_DEVID_AUTO) if @auto_id.
+ */
+struct st_client *st_client_new_on(struct kunit *test, st_probe_fn probe,
+				   void *data, const struct software_node *node,
+				   bool auto_id)
 {
 	struct st_client *client;
 	int err;
@@ -177,16 +202,24 @@ struct st_client *st_client_new(struct kunit *test, st_probe_fn probe,
 	client->data = data;
 
 	/*
-	 * Numbered here, not PLATFORM_DEVID_AUTO: persistent tasks refuse a
-	 * device whose name depends on probe order.
+	 * Numbered here unless asked: persistent tasks refuse a device whose
+	 * name depends on probe order, unless it has a firmware node.
 	 */
-	client->pdev = platform_device_alloc("st-kunit-client",
+	client->pdev = platform_device_alloc("st-kunit-client", auto_id ?
+					     PLATFORM_DEVID_AUTO :
 					     atomic_inc_return(&st_client_ids));
 	KUNIT_ASSERT_NOT_NULL(test, client->pdev);
 	err = platform_device_add_data(client->pdev, &client, sizeof(client));
+	if (!err && node) {
+		err = device_add_software_node(&client->pdev->dev, node);
+		if (!err)
+			client->node = node;
+	}
 	if (!err)
 		err = platform_device_add(client->pdev);
 	if (err) {
+		if (client->node)
+			device_remove_software_node(&client->pdev->dev);
 		platform_device_put(client->pdev);
 		KUNIT_FAIL_AND_ABORT(test, "platform device: %d", err);
 	}

@@ -17,6 +17,7 @@
 #include <linux/kthread.h>
 #include <linux/nvmem-consumer.h>
 #include <linux/nvmem-provider.h>
+#include <linux/property.h>
 #include <linux/slab.h>
 
 #include "st_kunit.h"
@@ -219,6 +220,14 @@ static void st_store_task(struct st_store_client *sc, const char *name,
 static struct st_client *st_store_bind(struct st_store_client *sc)
 {
 	return st_client_new(sc->test, st_store_probe, sc);
+}
+
+/* The same, on a device with software node @node. */
+static struct st_client *st_store_bind_on(struct st_store_client *sc,
+					  const struct software_node *node,
+					  bool auto_id)
+{
+	return st_client_new_on(sc->test, st_store_probe, sc, node, auto_id);
 }
 
 /* "Reboot": unbind and bind again; the tasks are created anew. */
@@ -825,6 +834,149 @@ static void s06_region_full_repaired_through_sysfs(struct kunit *test)
 	/* Without nvmem= there is no region to clear. */
 	KUNIT_ASSERT_EQ(test, st_store_configure(NULL, ""), 0);
 	KUNIT_EXPECT_EQ(test, st_clear_slot(test, rotten_at), (ssize_t)-ENODEV);
+}
+
+/* ---- identity ---------------------------------------------------------- */
+
+static const struct software_node st_node_board = { .name = "st-kunit-board" };
+static const struct software_node st_node_eeprom = {
+	.name = "eeprom-50", .parent = &st_node_board,
+};
+
+static const struct software_node st_node_unnamed;
+
+/*
+ * A device with a firmware node is keyed by the node's path; one without
+ * (or with a node that is numbered as registered) by its name.
+ */
+static void s14_key_is_the_firmware_node_path(struct kunit *test)
+{
+	struct st_store_client *a = st_store_client(test);
+	struct st_store_client *b = st_store_client(test);
+	struct st_store_client *c = st_store_client(test);
+	struct st_client *ca, *cb, *cc;
+	char key[ST_KEY_MAX];
+
+	st_store_setup(test, "ram", "");
+	KUNIT_ASSERT_EQ(test, software_node_register(&st_node_board), 0);
+	st_store_task(a, "idn", NULL);
+	st_store_task(b, "idn", NULL);
+	st_store_task(c, "idn", NULL);
+	ca = st_store_bind_on(a, &st_node_eeprom, false);
+	cb = st_store_bind(b);
+	cc = st_store_bind_on(c, &st_node_unnamed, false);
+	KUNIT_ASSERT_NOT_NULL(test, a->task[0]);
+	KUNIT_ASSERT_NOT_NULL(test, b->task[0]);
+	KUNIT_ASSERT_NOT_NULL(test, c->task[0]);
+	KUNIT_EXPECT_STREQ(test, a->task[0]->key,
+			   "st-kunit-client/st-kunit-board/eeprom-50/idn");
+	snprintf(key, sizeof(key), "st-kunit-client/%s/idn",
+		 dev_name(st_client_dev(cb)));
+	KUNIT_EXPECT_STREQ(test, b->task[0]->key, key);
+	snprintf(key, sizeof(key), "st-kunit-client/%s/idn",
+		 dev_name(st_client_dev(cc)));
+	KUNIT_EXPECT_STREQ(test, c->task[0]->key, key);
+	st_client_del(ca);
+	st_client_del(cc);
+	software_node_unregister(&st_node_board);
+}
+
+/*
+ * The same device under another name next boot (probe order, a bus
+ * renumbered): its firmware node is the same, and the task does not run
+ * again.  Auto-numbered names are fine then.
+ */
+static void s14_renumbered_device_keeps_its_record(struct kunit *test)
+{
+	struct st_store_client *sc = st_store_client(test);
+	struct st_client *first, *second;
+	char first_name[48];
+
+	st_store_setup(test, "nvmem", ST_NV_NAME ":128:128");
+	KUNIT_ASSERT_EQ(test, software_node_register(&st_node_board), 0);
+	st_store_task(sc, "once", NULL);
+	first = st_store_bind_on(sc, &st_node_eeprom, false);
+	KUNIT_ASSERT_NOT_NULL(test, sc->task[0]);
+	KUNIT_EXPECT_EQ(test, st_calls(sc), 1);
+	strscpy(first_name, dev_name(st_client_dev(first)), sizeof(first_name));
+	st_client_del(first);
+
+	second = st_store_bind_on(sc, &st_node_eeprom, true);
+	KUNIT_ASSERT_NOT_NULL(test, sc->task[0]);
+	KUNIT_EXPECT_STRNEQ(test, dev_name(st_client_dev(second)), first_name);
+	KUNIT_EXPECT_EQ(test, st_calls(sc), 1);
+	KUNIT_EXPECT_STREQ(test, st_state_name(sc->task[0]), "completed");
+	KUNIT_EXPECT_EQ(test, st_get(test, sc->task[0]), 1);
+	st_client_del(second);
+	software_node_unregister(&st_node_board);
+}
+
+/*
+ * Two devices with one firmware node, bound to one driver, would share
+ * the records of their tasks: the second task is refused.
+ */
+static void s14_one_identity_one_live_task(struct kunit *test)
+{
+	struct st_store_client *a = st_store_client(test);
+	struct st_store_client *b = st_store_client(test);
+	struct st_client *ca, *cb;
+
+	st_store_setup(test, "ram", "");
+	KUNIT_ASSERT_EQ(test, software_node_register(&st_node_board), 0);
+	st_store_task(a, "shared", NULL);
+	st_store_task(b, "shared", NULL);
+	ca = st_store_bind_on(a, &st_node_board, false);
+	cb = st_store_bind_on(b, &st_node_board, false);
+	KUNIT_EXPECT_NOT_NULL(test, a->task[0]);
+	KUNIT_EXPECT_NULL(test, b->task[0]);
+	KUNIT_EXPECT_EQ(test, b->create_err[0], -EEXIST);
+	KUNIT_EXPECT_EQ(test, st_calls(a), 1);
+	KUNIT_EXPECT_EQ(test, st_calls(b), 0);
+	st_client_del(cb);
+	st_client_del(ca);
+	software_node_unregister(&st_node_board);
+}
+
+/*
+ * A record written under the key earlier versions used (dev_name()) is
+ * taken over by the task, once its device has a firmware node, and
+ * written again under the node's key (both copies).
+ */
+static void s14_record_of_the_former_key_is_taken_over(struct kunit *test)
+{
+	struct st_store_client *sc = st_store_client(test);
+	struct st_client *client;
+	struct st_record rec;
+	u8 *slot;
+	u32 former;
+
+	st_store_setup(test, "nvmem", ST_NV_NAME ":128:32");
+	KUNIT_ASSERT_EQ(test, software_node_register(&st_node_board), 0);
+	st_store_task(sc, "moves", NULL);
+	client = st_store_bind(sc);
+	KUNIT_ASSERT_NOT_NULL(test, sc->task[0]);
+	KUNIT_EXPECT_EQ(test, st_calls(sc), 1);
+	former = sc->task[0]->key_hash;
+	KUNIT_ASSERT_EQ(test, st_client_unbind(client), 0);
+
+	KUNIT_ASSERT_EQ(test, device_add_software_node(st_client_dev(client),
+						       &st_node_eeprom), 0);
+	client->node = &st_node_eeprom;
+	KUNIT_ASSERT_EQ(test, st_client_bind(client), 0);
+	KUNIT_ASSERT_NOT_NULL(test, sc->task[0]);
+	KUNIT_EXPECT_NE(test, sc->task[0]->key_hash, former);
+	KUNIT_EXPECT_EQ(test, sc->task[0]->former_hash, former);
+	KUNIT_EXPECT_EQ(test, st_calls(sc), 1);
+	KUNIT_EXPECT_STREQ(test, st_state_name(sc->task[0]), "completed");
+	slot = st_nv.mem + ST_NV_REGION;
+	st_record_decode(slot, sc->task[0]->key_hash, &rec);
+	KUNIT_EXPECT_EQ(test, rec.state, ST_RECORD_OURS);
+	KUNIT_EXPECT_EQ(test, rec.times_run, 1U);
+	/* Both copies carry the new key: the former one is gone. */
+	st_record_decode(slot, former, &rec);
+	KUNIT_EXPECT_EQ(test, rec.state, ST_RECORD_FOREIGN);
+	st_client_del(client);
+	software_node_unregister(&st_node_board);
 }
 
 /* ---- faults ------------------------------------------------------------ */
@@ -1532,6 +1684,10 @@ static struct kunit_case st_store_cases[] = {
 	KUNIT_CASE(s12_record_pins_its_store),
 	KUNIT_CASE(s13_whole_record_backend_saves_once),
 	KUNIT_CASE(s13_efivar_names_are_injective),
+	KUNIT_CASE(s14_key_is_the_firmware_node_path),
+	KUNIT_CASE(s14_renumbered_device_keeps_its_record),
+	KUNIT_CASE(s14_one_identity_one_live_task),
+	KUNIT_CASE(s14_record_of_the_former_key_is_taken_over),
 	{}
 };
 

@@ -45,7 +45,7 @@ check "efivar: the variable has its percent-encoded name" test -f "$V"
 nvmem_repair() {
 	S=/sys/class/scheduled_task/nvmem_clear_slot
 	CMOSF=/sys/bus/nvmem/devices/cmos_nvram0/nvmem
-	slot() { dd if=$CMOSF bs=1 skip=82 count=32 2>/dev/null | od -An -tx1 | tr -d ' \n'; }
+	slot() { dd if=$CMOSF bs=1 skip=82 count=32 2>/dev/null | od -An -v -tx1 | tr -d ' \n'; }
 	zero=0000000000000000000000000000000000000000000000000000000000000000
 	printf 'ZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZ' |
 		dd of=$CMOSF bs=1 seek=82 conv=notrunc 2>/dev/null
@@ -110,7 +110,7 @@ efivar_legacy() {
 	check "legacy name: moved to the new name" efivar_holds "$V"
 	# A deleted variable's file reads empty (efivarfs: "uncommitted").
 	eq "legacy name: the legacy variable is gone" "" "$(cat "$LEGACY" 2>/dev/null)"
-	check "legacy name: logged" sh -c "dmesg | grep -q 'record moved from the legacy variable name: done'"
+	check "legacy name: logged" sh -c "dmesg | grep -q 'record moved from a former variable name: done'"
 	rmmod st_sample
 }
 if efivar_can_delete; then

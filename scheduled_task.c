@@ -88,21 +88,11 @@ const char *st_result_name(enum scheduled_task_result result)
 }
 EXPORT_SYMBOL_IF_KUNIT(st_result_name);
 
-/**
- * st_state_name() - the task's state as the sysfs ``state`` attribute says it
- * @task: the task
- *
- * Derived from the flags rather than kept, so it cannot disagree with them.
- *
- * Context: any; takes @task->lock.
- * Return: a static string.
- */
-const char *st_state_name(struct scheduled_task *task)
+static const char *st_state_locked(struct scheduled_task *task)
 {
 	const char *state;
-	unsigned long flags;
 
-	spin_lock_irqsave(&task->lock, flags);
+	lockdep_assert_held(&task->lock);
 	if (task->store_error)
 		state = "store-error";
 	else if (task->running)
@@ -120,10 +110,58 @@ const char *st_state_name(struct scheduled_task *task)
 		state = "pending";
 	else
 		state = "idle";
+	return state;
+}
+
+/**
+ * st_state_name() - the task's state as the sysfs ``state`` attribute says it
+ * @task: the task
+ *
+ * Derived from the flags rather than kept, so it cannot disagree with them.
+ *
+ * Context: any; takes @task->lock.
+ * Return: a static string.
+ */
+const char *st_state_name(struct scheduled_task *task)
+{
+	const char *state;
+	unsigned long flags;
+
+	spin_lock_irqsave(&task->lock, flags);
+	state = st_state_locked(task);
 	spin_unlock_irqrestore(&task->lock, flags);
 	return state;
 }
 EXPORT_SYMBOL_IF_KUNIT(st_state_name);
+
+/*
+ * Tell user space when the task reaches a state it may wait for:
+ * "completed" (the one-time work is done, in this boot or, for a
+ * persistent task, an earlier one) or "store-error" (it needs an
+ * administrator).  A KOBJ_CHANGE uevent on the task's class device with
+ * STATE=<state>, once per arrival: called after every change that may
+ * lead there, it stays quiet while the state is the one last announced.
+ */
+static void st_announce(struct scheduled_task *task)
+{
+	char env[32], *envp[] = { env, NULL };
+	const char *state;
+	bool send = false;
+
+	spin_lock_irq(&task->lock);
+	state = st_state_locked(task);
+	if (strcmp(state, "completed") && strcmp(state, "store-error")) {
+		task->announced = NULL;
+	} else if (state != task->announced) {
+		task->announced = state;
+		send = true;
+	}
+	spin_unlock_irq(&task->lock);
+	if (!send)
+		return;
+	snprintf(env, sizeof(env), "STATE=%s", state);
+	kobject_uevent_env(&task->dev.kobj, KOBJ_CHANGE, envp);
+}
 
 /* How much a power-up may have lost: OFF > SUSPENDED > RUNTIME > none. */
 static int st_power_loss(enum scheduled_task_power_state state)
@@ -219,7 +257,8 @@ st_invoke(struct scheduled_task *task, void *context,
  * The end of an invocation, published in one step: no longer running, its
  * result, and for a scheduled run (@retry) the retry the result asks for.
  * A success was recorded before (st_complete()), so no reader sees
- * "success" next to the count from before it.
+ * "success" next to the count from before it.  Then the state reached, if
+ * user space waits for it, is announced.
  */
 static void st_finish(struct scheduled_task *task,
 		      enum scheduled_task_result result, bool retry)
@@ -234,6 +273,7 @@ static void st_finish(struct scheduled_task *task,
 		st_arm_locked(task, ST_ARMED_RETRY, task->cfg.retry_ms_on_fail,
 			      SCHEDULED_TASK_POWER_NONE);
 	spin_unlock_irq(&task->lock);
+	st_announce(task);
 }
 
 /*
@@ -332,6 +372,7 @@ static void st_record_work_fn(struct work_struct *work)
 		gave_up = st_record_retry(task);
 		spin_unlock_irq(&task->lock);
 	}
+	st_announce(task);
 	mutex_unlock(&task->run_lock);
 
 	if (!err)
@@ -785,6 +826,7 @@ static void st_load_times_run(struct scheduled_task *task)
 		dev_err(&task->dev,
 			"cannot %s store %s (%d): task will not run until times_run is written\n",
 			what, st_store_name(task), err);
+	st_announce(task);
 }
 
 /**
@@ -1272,6 +1314,7 @@ int scheduled_task_times_run_set(struct scheduled_task *task, u32 times_run)
 		spin_unlock_irq(&task->lock);
 	}
 	mutex_unlock(&task->store_lock);
+	st_announce(task);
 	if (!self)
 		mutex_unlock(&task->run_lock);
 

@@ -74,8 +74,11 @@ enum scheduled_task_mode {
  * @SCHEDULED_TASK_WHEN_INVALID: not a valid configuration.
  * @SCHEDULED_TASK_AT_PROBE: once, from the create call made in probe
  *	(DMF: PrepareHardware).
- * @SCHEDULED_TASK_AT_RESUME: at the first power-up (in create) and after
- *	every resume of the client device (DMF: D0Entry).
+ * @SCHEDULED_TASK_AT_RESUME: at the first power-up (in create) and at
+ *	each later power-up of the client device until a run succeeds
+ *	(DMF: D0Entry, with DMF's once semantics).  Work due at every
+ *	power-up re-arms the task with scheduled_task_times_run_set(task, 0)
+ *	before it runs (see samples/st_resume_recal.c).
  * @SCHEDULED_TASK_ON_DEMAND: only the scheduled_task_execute_*() calls
  *	(DMF: Other).
  *

@@ -85,6 +85,8 @@ struct st_store_ops;
  * @legacy_calls: queued execute_now_deferred() calls (struct st_call).
  * @last_result: result of the most recent invocation.
  * @runs: callback invocations since create, all paths.
+ * @announced: the state last announced by uevent (st_announce()), NULL
+ *	when the task has left it since.
  * @dwork: scheduled runs and retries (DMF's timer).
  * @ex_work: drains @ex_requests.
  * @legacy_work: drains @legacy_calls.
@@ -129,6 +131,7 @@ struct scheduled_task {
 	struct list_head legacy_calls;
 	enum scheduled_task_result last_result;
 	u64 runs;
+	const char *announced;
 
 	struct delayed_work dwork;
 	struct work_struct ex_work;

@@ -39,6 +39,9 @@ debug_kernel() {
 export ST_DEBUG_KDIR=$(debug_kernel debug)
 export ST_612_KVER="$k612-amd64"
 export ST_61_KVER=$(ls /usr/src | sed -n 's/^linux-headers-\(6\.1\.[0-9-]*-amd64\)$/\1/p' | sort -V | tail -n 1)
+# Their PREEMPT_RT flavours (scripts/deps.sh installs both header sets).
+export ST_612_RT_KVER="$k612-rt-amd64"
+export ST_61_RT_KVER="${ST_61_KVER%-amd64}-rt-amd64"
 
 run_group() {
 	local group=$1 start rc

@@ -55,5 +55,10 @@ if [ -z "$(ls /var/lib/apt/lists/ 2>/dev/null | grep -v -e lock -e partial)" ]; 
 fi
 apt_install "${base_pkgs[@]}"
 v=$(k612_version)
-apt_install "linux-headers-$v-amd64" "linux-image-$v-amd64"
+# The PREEMPT_RT flavours of both kernels: headers for the build matrix,
+# and the 6.12 RT image for an e2e guest.
+v61=$(ls /usr/src | sed -n 's/^linux-headers-\(6\.1\.[0-9-]*\)-amd64$/\1/p' | sort -V | tail -n 1)
+apt_install "linux-headers-$v-amd64" "linux-image-$v-amd64" \
+	"linux-headers-$v-rt-amd64" "linux-image-$v-rt-amd64" \
+	${v61:+"linux-headers-$v61-rt-amd64"}
 echo "$v"

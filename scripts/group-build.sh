@@ -3,8 +3,8 @@
 #
 # Build group: the module, samples and (where the kernel has KUnit) the
 # KUnit suites against the debug kernel and Debian's 6.1 and 6.12 headers,
-# each with W=1 and from a clean tree, plus sparse (C=2) against the debug
-# kernel.  A warning is a failure.
+# stock and PREEMPT_RT, each with W=1 and from a clean tree, plus sparse
+# (C=2) against the debug kernel.  A warning is a failure.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 out=$top/out
@@ -15,6 +15,8 @@ g=build
 check_build $g debug "$ST_DEBUG_KDIR" "build-debug-6.12-kunit-W=1" W=1
 check_build $g stock-6.1 "/usr/src/linux-headers-$ST_61_KVER" "build-$ST_61_KVER-W=1" W=1
 check_build $g stock-6.12 "/usr/src/linux-headers-$ST_612_KVER" "build-$ST_612_KVER-W=1" W=1
+check_build $g rt-6.1 "/usr/src/linux-headers-$ST_61_RT_KVER" "build-$ST_61_RT_KVER-W=1" W=1
+check_build $g rt-6.12 "/usr/src/linux-headers-$ST_612_RT_KVER" "build-$ST_612_RT_KVER-W=1" W=1
 check_build $g sparse "$ST_DEBUG_KDIR" "sparse-C=2-debug-6.12" C=2
 
 # DKMS, as an administrator would use it, in private trees (nothing is

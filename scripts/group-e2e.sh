@@ -1,8 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Guest end-to-end group: for each stock Debian kernel (6.1, 6.12) and the
-# debug kernel (6.12 with KASAN, lockdep, kmemleak, SMP and PREEMPT), build
+# Guest end-to-end group: for each stock Debian kernel (6.1, 6.12, and
+# 6.12 PREEMPT_RT) and the debug kernel (6.12 with KASAN, lockdep, kmemleak, SMP and PREEMPT), build
 # the module and samples against it, boot it under OVMF with a busybox
 # initramfs, run tests/guest/e2e.sh and count its TAP lines against its
 # plan.  The guest's exit status, taint, splats and (on the debug kernel)
@@ -76,6 +76,9 @@ while read -r short kver; do
 	e2e_guest "$short" "stock-$short" "/usr/src/linux-headers-$kver" \
 		"/boot/vmlinuz-$kver" "$kver"
 done < <(stock_kernels)
+# Debian's PREEMPT_RT 6.12: sleeping spinlocks, threaded interrupts.
+e2e_guest 6.12-rt rt-6.12 "/usr/src/linux-headers-$ST_612_RT_KVER" \
+	"/boot/vmlinuz-$ST_612_RT_KVER" "$ST_612_RT_KVER"
 e2e_guest debug debug "${ST_DEBUG_KDIR:-}" "${ST_DEBUG_KDIR:-}/arch/x86/boot/bzImage" \
 	"" --kmemleak
 grep -q '^FAIL' "$out/results/$g" && exit 1

@@ -25,6 +25,11 @@ load_sample() {
 }
 
 tap_begin
+# Every uevent, as a udev rule would see it: busybox's netlink listener
+# runs the command with the event's environment.
+uevent sh -c 'echo "$ACTION ${DEVPATH##*/} STATE=$STATE" >>/tmp/uevents' &
+UEVENT_PID=$!
+sleep 0.5
 check "insmod scheduled_task" insmod /lib/st/scheduled_task.ko
 check "class directory exists" test -d $C
 
@@ -66,6 +71,15 @@ for t in probe resume demand; do
 		done
 	done
 done
+# A task that reaches completed says so once: KOBJ_CHANGE with STATE=.
+uevents() { grep -c "^$1 $D:$2 STATE=$3\$" /tmp/uevents; }
+wait_for 50 sh -c "grep -q ' $D:probe-def-p STATE=completed' /tmp/uevents"
+for n in probe-imm-np probe-def-np probe-imm-p resume-def-p; do
+	eq "uevent: $n announces completed once" 1 "$(uevents change $n completed)"
+done
+eq "uevent: demand-imm-np announces nothing yet" 0 "$(grep -c " $D:demand-imm-np STATE=completed" /tmp/uevents)"
+check "uevent: the task's add event came first" sh -c \
+	"grep -n '' /tmp/uevents | grep ' $D:probe-imm-np ' | head -n 1 | grep -q ':add '"
 check "probe task ran at probe with NONE" logged probe-imm-np 1 NONE
 check "resume task's first power-up is OFF" logged resume-imm-np 1 OFF
 eq "device link points at the client" "$D" "$(basename "$(readlink $C/$D:probe-imm-np/device)")"
@@ -148,4 +162,5 @@ check "rmmod st_sample" rmmod st_sample
 efivar_full_store
 
 check "rmmod scheduled_task" rmmod scheduled_task
+kill $UEVENT_PID 2>/dev/null
 tap_end

@@ -13,6 +13,35 @@
  * and retries, and since a pending delayed work cannot be queued twice,
  * a trigger that comes while one is armed adds nothing (DMF's
  * TimerIsStarted).  Two more work items drain the on-demand requests.
+ *
+ * Lifecycle.  What the sysfs "state" attribute shows is derived from the
+ * flags of struct scheduled_task (st_state_locked()); every scheduled run
+ * passes one gate (st_may_run_locked()).  The transitions:
+ *
+ *   from                 event                              to
+ *   (create)             record unreadable, or no first     store-error
+ *                        record could be written
+ *   (create)             record says it ran                 completed
+ *   (create), idle       trigger: probe, power-up, restart, pending, or
+ *                        execute_now_deferred_ex()          running (immediate)
+ *   pending, retry-wait  the work runs, the gate is open    running
+ *   running              SUCCESS, record written            completed
+ *   running              SUCCESS, record write failed       record-pending
+ *   running              *_TRY_AGAIN                        retry-wait
+ *   running              FAIL                               idle
+ *   record-pending       a retried write lands / the last   completed /
+ *                        fails                              store-error
+ *   not completed        cancel                             cancelled
+ *   cancelled            restart                            pending
+ *   any                  times_run set to n > 0             completed
+ *   completed, store-    times_run set to 0                 idle
+ *   error, record-pending
+ *   any                  destroy                            (gone)
+ *
+ * execute_now() and the legacy execute_now_deferred() calls run the
+ * callback ("running") whatever the state and change none of it.  While
+ * the task's device is suspended, deferred work waits for its resume.
+ * Reaching completed or store-error sends a uevent (st_announce()).
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -179,6 +208,22 @@ static int st_power_loss(enum scheduled_task_power_state state)
 }
 
 /*
+ * The gate every scheduled run passes, when it is armed and again when it
+ * would call the client: probe, resume and restart runs, retries and
+ * execute_now_deferred_ex() requests.  Not once a run succeeded (or its
+ * success is still being recorded), nor while cancelled or dying, nor
+ * without a usable record.  execute_now() and the legacy deferred calls
+ * do not pass here: DMF runs them whatever the once state.
+ */
+static bool st_may_run_locked(struct scheduled_task *task)
+{
+	lockdep_assert_held(&task->lock);
+
+	return !task->completed && !task->record_pending && !task->cancelled &&
+	       !task->dying && !task->store_error;
+}
+
+/*
  * Arm the delayed work unless the task is done, stopped, or already
  * armed.  One timer at a time: a trigger that finds it armed joins the
  * armed run, and a power-up that joins it (a retry waiting, an earlier
@@ -191,8 +236,7 @@ static void st_arm_locked(struct scheduled_task *task, enum st_armed why,
 {
 	lockdep_assert_held(&task->lock);
 
-	if (task->completed || task->cancelled || task->dying ||
-	    task->store_error || task->record_pending)
+	if (!st_may_run_locked(task))
 		return;
 	if (!queue_delayed_work(task->wq, &task->dwork,
 				msecs_to_jiffies(delay_ms))) {
@@ -392,14 +436,13 @@ st_run_locked(struct scheduled_task *task,
 	      enum scheduled_task_power_state state)
 {
 	enum scheduled_task_result result;
-	bool skip;
+	bool may_run;
 
 	lockdep_assert_held(&task->run_lock);
 	spin_lock_irq(&task->lock);
-	skip = task->completed || task->cancelled || task->dying ||
-	       task->store_error || task->record_pending;
+	may_run = st_may_run_locked(task);
 	spin_unlock_irq(&task->lock);
-	if (skip)
+	if (!may_run)
 		return SCHEDULED_TASK_RESULT_INVALID;
 
 	result = st_invoke(task, task->cfg.context, state);
@@ -700,6 +743,7 @@ static void st_init_work(struct scheduled_task *task)
 			&task->legacy_key);
 }
 
+/* Create, step 2: the task, initialized but not yet visible. */
 static struct scheduled_task *st_alloc(struct device *client,
 				       const struct scheduled_task_config *cfg)
 {
@@ -829,6 +873,83 @@ static void st_load_times_run(struct scheduled_task *task)
 	st_announce(task);
 }
 
+/* Create, step 1: refuse what no task can be made of. */
+static int st_validate(struct device *dev,
+		       const struct scheduled_task_config *cfg)
+{
+	const char *field;
+
+	if (!dev) {
+		pr_err("create: no device\n");
+		return -EINVAL;
+	}
+	if (!cfg) {
+		dev_err(dev, "scheduled task: no config\n");
+		return -EINVAL;
+	}
+	field = st_invalid_field(cfg);
+	if (field) {
+		dev_err(dev, "scheduled task %s: invalid %s\n",
+			cfg->name && st_valid_name(cfg->name) ? cfg->name : "?",
+			field);
+		return -EINVAL;
+	}
+	if (cfg->persistence == SCHEDULED_TASK_PERSISTENT)
+		return st_check_identity(dev, cfg->name);
+	return 0;
+}
+
+/*
+ * Create, step 3 (after st_alloc()): the class device, then for a
+ * persistent task its store and the count its record holds.  On error
+ * the task is gone.
+ */
+static int st_publish(struct scheduled_task *task)
+{
+	int err;
+
+	err = st_add(task);
+	if (err) {
+		if (err != -EEXIST)
+			dev_err(task->client, "scheduled task %s: cannot add device: %d\n",
+				task->name, err);
+		put_device(&task->dev);
+		return err;
+	}
+	if (task->cfg.persistence == SCHEDULED_TASK_PERSISTENT) {
+		err = st_store_attach(task);
+		if (err) {
+			device_unregister(&task->dev);
+			return err;
+		}
+		st_load_times_run(task);
+	}
+	dev_dbg(&task->dev, "created, store %s\n", st_store_name(task));
+	return 0;
+}
+
+/*
+ * Create, step 4: the probe-time trigger.  An AT_RESUME task's first
+ * power-up is now (from OFF); an AT_PROBE task runs now or is scheduled.
+ * Return: -EIO when an immediate run returned SCHEDULED_TASK_FAIL.
+ */
+static int st_first_trigger(struct scheduled_task *task)
+{
+	const struct scheduled_task_config *cfg = &task->cfg;
+
+	if (cfg->when == SCHEDULED_TASK_AT_RESUME)
+		return st_power_up(task, SCHEDULED_TASK_POWER_OFF);
+	if (cfg->when != SCHEDULED_TASK_AT_PROBE)
+		return 0;
+	if (cfg->mode == SCHEDULED_TASK_DEFERRED) {
+		st_arm(task, ST_ARMED_RUN, cfg->initial_delay_ms,
+		       SCHEDULED_TASK_POWER_NONE);
+		return 0;
+	}
+	return st_run(task, SCHEDULED_TASK_POWER_NONE) == SCHEDULED_TASK_FAIL ?
+	       -EIO : 0;
+}
+
 /**
  * scheduled_task_create() - create a task and run its probe-time trigger
  * @dev: the client device, normally the one being probed.
@@ -862,64 +983,18 @@ scheduled_task_create(struct device *dev,
 		      const struct scheduled_task_config *cfg)
 {
 	struct scheduled_task *task;
-	const char *field;
 	int err;
 
-	if (!dev) {
-		pr_err("create: no device\n");
-		return ERR_PTR(-EINVAL);
-	}
-	if (!cfg) {
-		dev_err(dev, "scheduled task: no config\n");
-		return ERR_PTR(-EINVAL);
-	}
-	field = st_invalid_field(cfg);
-	if (field) {
-		dev_err(dev, "scheduled task %s: invalid %s\n",
-			cfg->name && st_valid_name(cfg->name) ? cfg->name : "?",
-			field);
-		return ERR_PTR(-EINVAL);
-	}
-	if (cfg->persistence == SCHEDULED_TASK_PERSISTENT) {
-		err = st_check_identity(dev, cfg->name);
-		if (err)
-			return ERR_PTR(err);
-	}
-
+	err = st_validate(dev, cfg);
+	if (err)
+		return ERR_PTR(err);
 	task = st_alloc(dev, cfg);
 	if (!task)
 		return ERR_PTR(-ENOMEM);
-
-	err = st_add(task);
-	if (err) {
-		if (err != -EEXIST)
-			dev_err(dev, "scheduled task %s: cannot add device: %d\n",
-				cfg->name, err);
-		put_device(&task->dev);
+	err = st_publish(task);
+	if (err)
 		return ERR_PTR(err);
-	}
-
-	if (cfg->persistence == SCHEDULED_TASK_PERSISTENT) {
-		err = st_store_attach(task);
-		if (err) {
-			device_unregister(&task->dev);
-			return ERR_PTR(err);
-		}
-		st_load_times_run(task);
-	}
-	dev_dbg(&task->dev, "created, store %s\n", st_store_name(task));
-
-	err = 0;
-	if (cfg->when == SCHEDULED_TASK_AT_RESUME) {
-		err = st_power_up(task, SCHEDULED_TASK_POWER_OFF);
-	} else if (cfg->when == SCHEDULED_TASK_AT_PROBE) {
-		if (cfg->mode == SCHEDULED_TASK_DEFERRED)
-			st_arm(task, ST_ARMED_RUN, cfg->initial_delay_ms,
-			       SCHEDULED_TASK_POWER_NONE);
-		else if (st_run(task, SCHEDULED_TASK_POWER_NONE) ==
-			 SCHEDULED_TASK_FAIL)
-			err = -EIO;
-	}
+	err = st_first_trigger(task);
 	if (err) {
 		dev_err(dev, "scheduled task %s: first run failed\n", cfg->name);
 		scheduled_task_destroy(task);

@@ -18,25 +18,23 @@
  * flags of struct scheduled_task (st_state_locked()); every scheduled run
  * passes one gate (st_may_run_locked()).  The transitions:
  *
- *   from                 event                              to
- *   (create)             record unreadable, or no first     store-error
- *                        record could be written
- *   (create)             record says it ran                 completed
- *   (create), idle       trigger: probe, power-up, restart, pending, or
- *                        execute_now_deferred_ex()          running (immediate)
- *   pending, retry-wait  the work runs, the gate is open    running
- *   running              SUCCESS, record written            completed
- *   running              SUCCESS, record write failed       record-pending
- *   running              *_TRY_AGAIN                        retry-wait
- *   running              FAIL                               idle
- *   record-pending       a retried write lands / the last   completed /
- *                        fails                              store-error
- *   not completed        cancel                             cancelled
- *   cancelled            restart                            pending
- *   any                  times_run set to n > 0             completed
- *   completed, store-    times_run set to 0                 idle
- *   error, record-pending
- *   any                  destroy                            (gone)
+ *   (create) -> store-error: the record cannot be read, or no first
+ *       record can be written
+ *   (create) -> completed: the record says the task ran
+ *   (create), idle -> pending, or running if immediate: a trigger (probe,
+ *       power-up, restart, execute_now_deferred_ex())
+ *   pending, retry-wait -> running: the work runs and the gate is open
+ *   running -> completed: SUCCESS, and its record is written
+ *   running -> record-pending: SUCCESS, but its record write failed
+ *   running -> retry-wait: a *_TRY_AGAIN result
+ *   running -> idle: FAIL
+ *   record-pending -> completed / store-error: a retried record write
+ *       lands / the last one fails
+ *   any but completed -> cancelled: cancel
+ *   cancelled -> pending: restart
+ *   any -> completed: times_run set to n > 0
+ *   completed, store-error, record-pending -> idle: times_run set to 0
+ *   any -> (gone): destroy
  *
  * execute_now() and the legacy execute_now_deferred() calls run the
  * callback ("running") whatever the state and change none of it.  While

@@ -7,11 +7,16 @@
 #   efivar    three QEMU runs under OVMF on one EFI variable store
 #   cmos      three warm reboots in one QEMU run, nvmem=cmos_nvram0:82:32
 #   powercut  ST_CUTS (default 12) resets at random moments while the
-#             record is being written, on the CMOS region
+#             record is being written, on the CMOS region, through the
+#             test-only provider tests/modules/st_slow_cmos.c (built
+#             here, W=1): nvmem=st_slow_cmos:82:32, the same CMOS bytes
+#             as cmos_nvram0:82:32 written one byte every 5 ms, so that
+#             most cuts land inside a record write
 #   efikill   ST_KILLS (default 4) SIGKILLs of QEMU while the record is
 #             being written to its EFI variable, each followed by a new
 #             QEMU run on the same variable store
-# and prints how many reboots and power cuts it made.
+# and prints how many reboots and power cuts it made, and how many of the
+# CMOS cuts landed mid-write (the next boot found the record torn).
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 out=$top/out
@@ -71,11 +76,25 @@ while read -r short kver; do
 		continue
 	fi
 	b=$out/build/stock-$short
+	# The test-only slow CMOS provider: not part of the product's Kbuild.
+	slog=$out/logs/build-stock-$short-st_slow_cmos.log
+	if ! make -C "/usr/src/linux-headers-$kver" M="$b/tests/modules" W=1 \
+		modules >"$slog" 2>&1; then
+		result $g FAIL "$short: build st_slow_cmos" "see $slog"
+		continue
+	fi
+	w=$(build_warnings "$slog")
+	if [ -n "$w" ]; then
+		result $g FAIL "$short: build st_slow_cmos W=1" "$(echo "$w" | wc -l) warning(s), see $slog"
+	else
+		result $g PASS "$short: build st_slow_cmos W=1"
+	fi
 	efivarfs_ko "$kver" "$out/efivarfs-$short.ko"
 	img=$out/persist-$short.cpio.gz
 	if ! scripts/initramfs.sh "$img" tests/guest/persist.sh \
 		"$b/scheduled_task.ko:lib/st/scheduled_task.ko" \
 		"$b/samples/st_firmware_setup.ko:lib/st/st_firmware_setup.ko" \
+		"$b/tests/modules/st_slow_cmos.ko:lib/st/st_slow_cmos.ko" \
 		"$out/efivarfs-$short.ko:lib/st/efivarfs.ko"; then
 		result $g FAIL "$short: initramfs" "the guest image did not build"
 		continue
@@ -90,6 +109,17 @@ while read -r short kver; do
 	run "$short" cmos --kernel "$k" --initrd "$img" --log "$log-cmos.log"
 	run "$short" powercut --kernel "$k" --initrd "$img" \
 		--log "$log-powercut.log" --cuts "$cuts"
+	# The slow provider is what makes the cuts land inside writes: fewer
+	# than a third of them there means it is not doing its job.
+	n=$(awk -v s="$short:" '$1 == s && /FIGURES powercut cuts=/ {
+		split($4, c, "="); split($6, m, "="); print m[2] + 0, c[2] + 0 }' \
+		"$out/logs/persist-figures" | tail -n 1)
+	if [ -n "$n" ] && [ $(( ${n% *} * 3 )) -ge "${n#* }" ]; then
+		result $g PASS "$short: powercut: ${n% *} of ${n#* } cuts landed mid-write"
+	else
+		result $g FAIL "$short: powercut: a third of the cuts or more landed mid-write" \
+			"${n:-no figures}"
+	fi
 	cp /usr/share/OVMF/OVMF_VARS_4M.fd "$out/persist-$short-vars.fd"
 	run "$short" efikill --kernel "$k" --initrd "$img" --log "$log-efikill.log" \
 		--vars "$out/persist-$short-vars.fd" --cuts "$kills"
@@ -108,11 +138,13 @@ reboots=$(awk '/FIGURES efivar/ {split($4, a, "="); n += a[2] - 1}
 	"$out/logs/persist-figures")
 powercuts=$(awk '/FIGURES (powercut|efikill) cuts=/ {split($4, a, "="); n += a[2]} END {print n + 0}' \
 	"$out/logs/persist-figures")
+cmoscuts=$(awk '/FIGURES powercut cuts=/ {split($4, a, "="); n += a[2]} END {print n + 0}' \
+	"$out/logs/persist-figures")
 midwrite=$(awk '/FIGURES powercut cuts=/ {split($6, a, "="); n += a[2]} END {print n + 0}' \
 	"$out/logs/persist-figures")
 hung=$(awk '/FIGURES powercut cuts=/ {split($7, a, "="); n += a[2]} END {print n + 0}' \
 	"$out/logs/persist-figures")
-echo "persist: $reboots reboots, $powercuts power cuts ($midwrite of the CMOS ones landed mid-write; $hung boot(s) hung in early kernel start and were reset again)" |
+echo "persist: $reboots reboots, $powercuts power cuts ($midwrite of the $cmoscuts CMOS ones landed mid-write, inside a record write; $((powercuts - cmoscuts)) were QEMU kills on the EFI variable; $hung boot(s) hung in early kernel start and were reset again)" |
 	tee -a "$out/results/$g.figures"
 grep -q '^FAIL' "$out/results/$g" && exit 1
 exit 0

@@ -17,10 +17,16 @@ and the guest writes 0; on boot 3 it runs again.
 
 powercut: one QEMU run on the CMOS region; the guest writes the record in
 a loop and the host resets the machine (QEMU monitor system_reset) at a
-random moment, N times.  After each cut the record must read 0 or 1 and
-never be corrupt, the task must be completed after the boot, and if the
-guest had reported a completed write of 1 before the cut, the task must
-not run again.
+random moment, N times.  The module writes the region through
+st_slow_cmos (tests/modules/st_slow_cmos.c), the same CMOS bytes as
+rtc-cmos's cmos_nvram0 but written one at a time with a sleep between
+two, so that a record write lasts about 0.2 s and most cuts land inside
+one.  After each cut the record must read 0 or 1 and never be corrupt,
+the task must be completed after the boot, and if the guest had reported
+a completed write of 1 before the cut, the task must not run again.  A
+cut counts as mid-write when the raw record the next boot dumps (read
+through cmos_nvram0) is torn: a copy half written, or the two copies
+holding different counts.
 
 efikill: the same on the efivar store, where a power cut is killing QEMU
 (SIGKILL) and starting it again on the same variable store.
@@ -242,6 +248,16 @@ def decode(raw_hex):
 
 MARK = re.compile(r"ST-PC (w0|w0-done|w1|w1-done|bind|done) (\d+)")
 
+# powercut: the record goes through the slow CMOS provider, in the same
+# bytes the guest dumps from cmos_nvram0.
+POWERCUT_APPEND = ("st.persist=powercut st.preload=st_slow_cmos "
+                   "st.margs=nvmem=st_slow_cmos:82:32 earlyprintk=serial,ttyS0")
+# Seconds from the guest's ST-PC-READY to the cut.  From READY on the
+# guest does nothing but write the record (most of each round is the
+# slow provider's sleeps), so any moment in the window is likely to be
+# inside a write; the window spans several rounds so that the cut falls
+# at any step of the loop.
+CUT_WINDOW = (0.05, 2.5)
 
 
 def after_cut(prev, rep):
@@ -268,8 +284,7 @@ def after_cut(prev, rep):
 
 def powercut(args):
     rnd = random.Random(args.seed)
-    g = Guest(args, "st.persist=powercut st.margs=nvmem=cmos_nvram0:82:32 "
-              "earlyprintk=serial,ttyS0")
+    g = Guest(args, POWERCUT_APPEND)
     boots_seen = 0
     mid_write = 0
     failures = 0
@@ -283,7 +298,7 @@ def powercut(args):
             boots_seen = cut + 1
             if cut == args.cuts:
                 break
-            time.sleep(rnd.uniform(0.05, 2.5))
+            time.sleep(rnd.uniform(*CUT_WINDOW))
             if not g.monitor("system_reset"):
                 result(False, "powercut: monitor", "cannot reach QEMU's monitor")
                 return cut
@@ -324,6 +339,8 @@ def powercut(args):
                    f"; raw {raw.group(1)}")
     result(failures == 0, f"powercut: {args.cuts} cuts, record always 0 or 1, "
            "never corrupt, no second run after a completed write")
+    print(f"# powercut: {mid_write} of {args.cuts} cuts landed mid-write "
+          "(torn record found by the next boot)", flush=True)
     print(f"FIGURES powercut cuts={args.cuts} boots={boots_seen} "
           f"mid_write={mid_write} hung_boots={hung}")
     return boots_seen

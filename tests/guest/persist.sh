@@ -3,7 +3,7 @@
 #
 # Persistence across real reboots, one boot at a time: the host boots this
 # guest again and again on the same firmware store and checks the
-# sequence of reports (scripts/group-persist.sh, scripts/powercut.py).
+# sequence of reports (scripts/group-persist.sh, scripts/persist.py).
 #
 # Kernel command line:
 #   st.persist=reboot    load the module and st_firmware_setup (a
@@ -16,6 +16,11 @@
 #                        until the host cuts the power (QEMU system_reset)
 #   st.margs=A,B         scheduled_task module parameters (commas for
 #                        spaces), e.g. st.margs=nvmem=cmos_nvram0:82:32
+#   st.preload=M,N       test modules in /lib/st to insert before
+#                        scheduled_task, e.g. st.preload=st_slow_cmos (the
+#                        CMOS NVRAM as an NVMEM device that writes one byte
+#                        every few ms, tests/modules/st_slow_cmos.c, so that
+#                        power cuts land inside record writes)
 #
 # Reports go through /dev/kmsg: the serial console prints them before the
 # write returns, so the host never sees a marker for something that did
@@ -32,12 +37,17 @@ attr() { cat "$T/$1" 2>/dev/null || echo none; }
 
 mode=$(arg st.persist)
 margs=$(arg st.margs | tr ',' ' ')
+preload=$(arg st.preload | tr ',' ' ')
 
-# The record as the firmware store holds it before anything runs.
+# The record as the firmware store holds it before anything runs (read
+# through rtc-cmos, whichever NVMEM device the module writes it through).
 if [ -e $CMOS ]; then
 	say "ST-RAW $(dd if=$CMOS bs=1 skip=82 count=32 2>/dev/null |
 		od -An -tx1 -v | tr -d ' \n')"
 fi
+for m in $preload; do
+	insmod "/lib/st/$m.ko" || say "ST-ERROR insmod $m"
+done
 # shellcheck disable=SC2086 # margs is a list of parameters
 insmod /lib/st/scheduled_task.ko $margs || say "ST-ERROR insmod scheduled_task"
 insmod /lib/st/st_firmware_setup.ko || say "ST-ERROR insmod st_firmware_setup"

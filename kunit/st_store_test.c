@@ -845,26 +845,48 @@ static const struct software_node st_node_eeprom = {
 
 static const struct software_node st_node_unnamed;
 
+static void st_nodes_unregister(void *unused)
+{
+	software_node_unregister(&st_node_board);
+}
+
 /*
- * A device with a firmware node is keyed by the node's path; one without
- * (or with a node that is numbered as registered) by its name.
+ * Register the board node for this test; it is unregistered after every
+ * client created later (KUnit runs cleanups last first).
+ */
+static void st_nodes(struct kunit *test)
+{
+	KUNIT_ASSERT_EQ(test, software_node_register(&st_node_board), 0);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, st_nodes_unregister,
+							NULL), 0);
+}
+
+/*
+ * A device with a firmware node is keyed by the node's path, also when it
+ * is numbered in probe order; one without (or with a node that is
+ * numbered as registered) by its name.
  */
 static void s14_key_is_the_firmware_node_path(struct kunit *test)
 {
 	struct st_store_client *a = st_store_client(test);
 	struct st_store_client *b = st_store_client(test);
 	struct st_store_client *c = st_store_client(test);
-	struct st_client *ca, *cb, *cc;
+	struct st_store_client *d = st_store_client(test);
+	struct st_client *cb, *cc;
 	char key[ST_KEY_MAX];
 
 	st_store_setup(test, "ram", "");
-	KUNIT_ASSERT_EQ(test, software_node_register(&st_node_board), 0);
+	st_nodes(test);
 	st_store_task(a, "idn", NULL);
 	st_store_task(b, "idn", NULL);
 	st_store_task(c, "idn", NULL);
-	ca = st_store_bind_on(a, &st_node_eeprom, false);
+	st_store_task(d, "auto", NULL);
+	st_store_bind_on(a, &st_node_eeprom, false);
 	cb = st_store_bind(b);
 	cc = st_store_bind_on(c, &st_node_unnamed, false);
+	st_store_bind_on(d, &st_node_board, true);
+	KUNIT_EXPECT_EQ(test, d->create_err[0], 0);
+	KUNIT_EXPECT_EQ(test, st_calls(d), 1);
 	KUNIT_ASSERT_NOT_NULL(test, a->task[0]);
 	KUNIT_ASSERT_NOT_NULL(test, b->task[0]);
 	KUNIT_ASSERT_NOT_NULL(test, c->task[0]);
@@ -876,15 +898,12 @@ static void s14_key_is_the_firmware_node_path(struct kunit *test)
 	snprintf(key, sizeof(key), "st-kunit-client/%s/idn",
 		 dev_name(st_client_dev(cc)));
 	KUNIT_EXPECT_STREQ(test, c->task[0]->key, key);
-	st_client_del(ca);
-	st_client_del(cc);
-	software_node_unregister(&st_node_board);
 }
 
 /*
  * The same device under another name next boot (probe order, a bus
  * renumbered): its firmware node is the same, and the task does not run
- * again.  Auto-numbered names are fine then.
+ * again.
  */
 static void s14_renumbered_device_keeps_its_record(struct kunit *test)
 {
@@ -893,7 +912,7 @@ static void s14_renumbered_device_keeps_its_record(struct kunit *test)
 	char first_name[48];
 
 	st_store_setup(test, "nvmem", ST_NV_NAME ":128:128");
-	KUNIT_ASSERT_EQ(test, software_node_register(&st_node_board), 0);
+	st_nodes(test);
 	st_store_task(sc, "once", NULL);
 	first = st_store_bind_on(sc, &st_node_eeprom, false);
 	KUNIT_ASSERT_NOT_NULL(test, sc->task[0]);
@@ -901,14 +920,12 @@ static void s14_renumbered_device_keeps_its_record(struct kunit *test)
 	strscpy(first_name, dev_name(st_client_dev(first)), sizeof(first_name));
 	st_client_del(first);
 
-	second = st_store_bind_on(sc, &st_node_eeprom, true);
+	second = st_store_bind_on(sc, &st_node_eeprom, false);
 	KUNIT_ASSERT_NOT_NULL(test, sc->task[0]);
 	KUNIT_EXPECT_STRNEQ(test, dev_name(st_client_dev(second)), first_name);
 	KUNIT_EXPECT_EQ(test, st_calls(sc), 1);
 	KUNIT_EXPECT_STREQ(test, st_state_name(sc->task[0]), "completed");
 	KUNIT_EXPECT_EQ(test, st_get(test, sc->task[0]), 1);
-	st_client_del(second);
-	software_node_unregister(&st_node_board);
 }
 
 /*
@@ -919,22 +936,18 @@ static void s14_one_identity_one_live_task(struct kunit *test)
 {
 	struct st_store_client *a = st_store_client(test);
 	struct st_store_client *b = st_store_client(test);
-	struct st_client *ca, *cb;
 
 	st_store_setup(test, "ram", "");
-	KUNIT_ASSERT_EQ(test, software_node_register(&st_node_board), 0);
+	st_nodes(test);
 	st_store_task(a, "shared", NULL);
 	st_store_task(b, "shared", NULL);
-	ca = st_store_bind_on(a, &st_node_board, false);
-	cb = st_store_bind_on(b, &st_node_board, false);
+	st_store_bind_on(a, &st_node_board, false);
+	st_store_bind_on(b, &st_node_board, false);
 	KUNIT_EXPECT_NOT_NULL(test, a->task[0]);
 	KUNIT_EXPECT_NULL(test, b->task[0]);
 	KUNIT_EXPECT_EQ(test, b->create_err[0], -EEXIST);
 	KUNIT_EXPECT_EQ(test, st_calls(a), 1);
 	KUNIT_EXPECT_EQ(test, st_calls(b), 0);
-	st_client_del(cb);
-	st_client_del(ca);
-	software_node_unregister(&st_node_board);
 }
 
 /*
@@ -951,7 +964,7 @@ static void s14_record_of_the_former_key_is_taken_over(struct kunit *test)
 	u32 former;
 
 	st_store_setup(test, "nvmem", ST_NV_NAME ":128:32");
-	KUNIT_ASSERT_EQ(test, software_node_register(&st_node_board), 0);
+	st_nodes(test);
 	st_store_task(sc, "moves", NULL);
 	client = st_store_bind(sc);
 	KUNIT_ASSERT_NOT_NULL(test, sc->task[0]);
@@ -975,8 +988,6 @@ static void s14_record_of_the_former_key_is_taken_over(struct kunit *test)
 	/* Both copies carry the new key: the former one is gone. */
 	st_record_decode(slot, former, &rec);
 	KUNIT_EXPECT_EQ(test, rec.state, ST_RECORD_FOREIGN);
-	st_client_del(client);
-	software_node_unregister(&st_node_board);
 }
 
 /* ---- faults ------------------------------------------------------------ */

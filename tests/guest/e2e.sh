@@ -152,6 +152,43 @@ eq "rebind created the tasks again" 3 "$(ls $C | grep -c "^$D:")"
 check "probe task ran again after rebind" logged probe-imm-np 1 NONE
 check "rmmod st_sample" rmmod st_sample
 
+# ---- Phase 3b: rebinds while tasks run, retry and wait ------------------
+# Every first call fails and retries 1 ms later, on-demand requests keep
+# coming, and a reader reads every attribute of every task, while the
+# client is unbound and bound again.  The debug kernel (KASAN, lockdep,
+# kmemleak) is many times slower under TCG: fewer rounds there.
+REBINDS=1000
+[ ! -e /sys/kernel/debug/kmemleak ] || REBINDS=200
+check "insmod st_sample for the rebinds" load_sample first_result=3 retry_ms=1 persistent=0
+read -r printk_level _ </proc/sys/kernel/printk
+echo 1 >/proc/sys/kernel/printk
+(while :; do cat $C/*/* >/dev/null 2>&1; done) &
+reader=$!
+(while :; do
+	for t in demand-imm-np demand-def-np; do
+		echo $t >/sys/devices/platform/st_sample/run 2>/dev/null
+	done
+done) &
+requester=$!
+start=$(date +%s)
+i=0
+bad=0
+while [ $i -lt $REBINDS ]; do
+	echo st_sample >/sys/bus/platform/drivers/st_sample/unbind || bad=$((bad + 1))
+	echo st_sample >/sys/bus/platform/drivers/st_sample/bind || bad=$((bad + 1))
+	i=$((i + 1))
+done
+kill $reader $requester
+wait $reader $requester 2>/dev/null
+echo "$printk_level" >/proc/sys/kernel/printk
+echo "# $REBINDS rebinds in $(( $(date +%s) - start ))s"
+eq "$REBINDS rebinds with tasks running, retrying and requested, attributes read" 0 "$bad"
+wait_for 100 settled
+eq "after the rebinds: the 6 tasks are there" 6 "$(ls $C | grep -c "^$D:")"
+eq "after the rebinds: no task left behind" 6 "$(ls $C | grep -c :)"
+check "rmmod st_sample after the rebinds" rmmod st_sample
+eq "rmmod st_sample removed every task" 0 "$(ls $C | grep -c :)"
+
 # ---- Phase 4: the efivar store when its surroundings change --------------
 . /lib/st/efivar.sh
 

@@ -634,7 +634,8 @@ int st_store_read(struct scheduled_task *task, u32 *times_run)
 
 	if (err)
 		return err;
-	if (rec.state == ST_RECORD_OURS && rec.key_hash != task->key_hash)
+	if (rec.state == ST_RECORD_OURS && task->former_key &&
+	    rec.key_hash == task->former_hash)
 		st_store_move(task, rec.times_run);
 	return st_store_result(task, &rec, times_run);
 }

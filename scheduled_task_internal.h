@@ -175,6 +175,8 @@ struct st_area_io {
  * @write: write the run count; on return the value is durable.
  * @area: instead of @read and @write, for a backend that keeps one
  *	record per task: the record format is then applied for it.
+ * @supplier: the device whose driver serves the attached store, which
+ *	must stay bound while the task uses it, or NULL.  Optional.
  *
  * All called in process context with @task->store_lock held.
  */
@@ -186,6 +188,7 @@ struct st_store_ops {
 	int (*read)(struct scheduled_task *task, struct st_record *rec);
 	int (*write)(struct scheduled_task *task, u32 times_run);
 	const struct st_area_io *area;
+	struct device *(*supplier)(struct scheduled_task *task);
 };
 
 /* The backends (scheduled_task_store_*.c). */

@@ -338,6 +338,29 @@ static int st_store_attach_forced(struct scheduled_task *task,
 	return err;
 }
 
+/*
+ * The driver behind the store must not go while the client uses it: an
+ * NVMEM provider's remove frees what its read and write callbacks use,
+ * and the reference the store holds does not stop that.  A managed device
+ * link makes the driver core unbind the client before the provider; it
+ * goes when the client unbinds (the driver core counts the links the
+ * client's tasks add between the same two devices).
+ */
+static void st_store_link(struct scheduled_task *task)
+{
+	struct device *supplier;
+
+	if (!task->store->supplier)
+		return;
+	supplier = task->store->supplier(task);
+	/* A client that provides its own store needs no link. */
+	if (supplier && supplier != task->client &&
+	    !device_link_add(task->client, supplier, DL_FLAG_AUTOREMOVE_CONSUMER))
+		dev_warn(&task->dev, "store %s: no device link to %s, which must not be unbound before %s\n",
+			 task->store->name, dev_name(supplier),
+			 dev_name(task->client));
+}
+
 /**
  * st_store_attach() - choose and prepare the store of a PERSISTENT task
  * @task: the task, with its key set.
@@ -350,12 +373,17 @@ int st_store_attach(struct scheduled_task *task)
 {
 	enum st_store_choice c = st_choice_get();
 	char why[8] = "";
+	int err;
 
 	if (st_store_forced)
-		return st_store_try(task, st_store_forced, why, sizeof(why));
-	if (c == ST_STORE_AUTO)
-		return st_store_attach_auto(task);
-	return st_store_attach_forced(task, c);
+		err = st_store_try(task, st_store_forced, why, sizeof(why));
+	else if (c == ST_STORE_AUTO)
+		err = st_store_attach_auto(task);
+	else
+		err = st_store_attach_forced(task, c);
+	if (!err)
+		st_store_link(task);
+	return err;
 }
 
 /* Context: process context, @task->store_lock held. */

@@ -158,6 +158,7 @@ struct st_region {
 	struct list_head node;
 	struct scheduled_task *task;
 	struct nvmem_device *nvmem;
+	struct device *provider;
 	unsigned int offset;
 	unsigned int slots;
 };
@@ -169,17 +170,39 @@ struct st_slot {
 	struct st_record rec;
 };
 
+/*
+ * nvmem_device_find() with a match that also keeps the NVMEM device's
+ * struct device: its parent is the provider, which the NVMEM consumer
+ * interface does not give otherwise.
+ */
+struct st_nvmem_match {
+	const char *name;
+	struct device **dev;
+};
+
+static int st_nvmem_match(struct device *dev, const void *data)
+{
+	const struct st_nvmem_match *m = data;
+
+	if (!device_match_name(dev, m->name))
+		return 0;
+	*m->dev = dev;
+	return 1;
+}
+
 static int st_region_attach(struct scheduled_task *task)
 {
 	char name[ST_NAME_MAX + 1];
 	unsigned int offset, size;
 	struct nvmem_device *nvmem;
+	struct device *nvmem_dev = NULL;
+	struct st_nvmem_match match = { .name = name, .dev = &nvmem_dev };
 	struct st_region *r;
 	size_t dev_size;
 
 	if (st_region_get(name, sizeof(name), &offset, &size))
 		return -ENODEV;
-	nvmem = nvmem_device_find(name, device_match_name);
+	nvmem = nvmem_device_find(&match, st_nvmem_match);
 	if (IS_ERR(nvmem)) {
 		dev_err(&task->dev, "nvmem device %s not found: %ld\n", name,
 			PTR_ERR(nvmem));
@@ -200,6 +223,8 @@ static int st_region_attach(struct scheduled_task *task)
 	}
 	r->task = task;
 	r->nvmem = nvmem;
+	/* Held by the reference nvmem_device_find() took. */
+	r->provider = nvmem_dev ? nvmem_dev->parent : NULL;
 	r->offset = offset;
 	r->slots = size / ST_RECORD_SIZE;
 	task->store_priv = r;
@@ -346,6 +371,13 @@ static int st_region_write(struct scheduled_task *task, u32 times_run)
 	return err;
 }
 
+static struct device *st_region_supplier(struct scheduled_task *task)
+{
+	struct st_region *r = task->store_priv;
+
+	return r->provider;
+}
+
 const struct st_store_ops st_region_ops = {
 	.name = "nvmem",
 	.unavailable = "no region: nvmem= is not set",
@@ -353,6 +385,7 @@ const struct st_store_ops st_region_ops = {
 	.detach = st_region_detach,
 	.read = st_region_read,
 	.write = st_region_write,
+	.supplier = st_region_supplier,
 };
 
 /* Whether the record in @area is a live task's; region lock held. */

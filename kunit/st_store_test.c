@@ -15,6 +15,7 @@
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/kthread.h>
+#include <linux/namei.h>
 #include <linux/nvmem-consumer.h>
 #include <linux/nvmem-provider.h>
 #include <linux/property.h>
@@ -597,6 +598,49 @@ static void s06_region_gives_each_task_a_slot(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, st_calls(sc), 2);
 	KUNIT_EXPECT_EQ(test, st_get(test, sc->task[0]), 1);
 	KUNIT_EXPECT_EQ(test, st_get(test, sc->task[1]), 1);
+}
+
+/* Whether sysfs shows a device link from @consumer to @supplier. */
+static bool st_linked(struct kunit *test, struct device *consumer,
+		      struct device *supplier)
+{
+	char *dir = kobject_get_path(&consumer->kobj, GFP_KERNEL);
+	char *link;
+	struct path path;
+	bool found;
+
+	KUNIT_ASSERT_NOT_NULL(test, dir);
+	link = kasprintf(GFP_KERNEL, "/sys%s/supplier:%s:%s", dir,
+			 dev_bus_name(supplier), dev_name(supplier));
+	kfree(dir);
+	KUNIT_ASSERT_NOT_NULL(test, link);
+	found = !kern_path(link, 0, &path);
+	if (found)
+		path_put(&path);
+	kfree(link);
+	return found;
+}
+
+/*
+ * The region's provider must not be unbound under a client that uses it:
+ * the client is linked to it while bound.
+ */
+static void s06_region_links_the_client_to_its_provider(struct kunit *test)
+{
+	struct st_store_client *sc = st_store_client(test);
+	struct st_client *client;
+
+	st_store_setup(test, "nvmem", ST_NV_NAME ":128:64");
+	st_store_task(sc, "linked", NULL);
+	st_store_task(sc, "linked-too", NULL);
+	client = st_store_bind(sc);
+	KUNIT_ASSERT_NOT_NULL(test, sc->task[0]);
+	KUNIT_EXPECT_TRUE(test, st_linked(test, st_client_dev(client), st_nv.parent));
+	KUNIT_ASSERT_EQ(test, st_client_unbind(client), 0);
+	KUNIT_EXPECT_FALSE(test, st_linked(test, st_client_dev(client), st_nv.parent));
+	KUNIT_ASSERT_EQ(test, st_client_bind(client), 0);
+	KUNIT_EXPECT_TRUE(test, st_linked(test, st_client_dev(client), st_nv.parent));
+	KUNIT_EXPECT_EQ(test, st_calls(sc), 2);
 }
 
 /* Tasks of different clients claim slots at the same time. */
@@ -1678,6 +1722,7 @@ static struct kunit_case st_store_cases[] = {
 	KUNIT_CASE(s04_cell_runs_once_across_reboots),
 	KUNIT_CASE(s05_not_persistent_never_touches_nvmem),
 	KUNIT_CASE(s06_region_gives_each_task_a_slot),
+	KUNIT_CASE(s06_region_links_the_client_to_its_provider),
 	KUNIT_CASE(s06_region_claims_race_safely),
 	KUNIT_CASE(s06_region_record_found_in_any_slot),
 	KUNIT_CASE(s06_region_growth_keeps_every_record),

@@ -77,6 +77,16 @@ nvmem_repair() {
 	*"busy"*) ok "a live task's slot is not cleared" ;;
 	*) not_ok "a live task's slot is not cleared (got '$err')" ;;
 	esac
+	# The region's provider is not unbound under the client that uses
+	# it: the client is linked to it, and goes first.
+	PROV=$(dirname "$(readlink -f /sys/bus/nvmem/devices/cmos_nvram0)")
+	PDRV=$(readlink -f "$PROV/driver")
+	check "the client is linked to the region's provider (${PROV##*/})" \
+		sh -c "ls -d /sys/devices/platform/st_sample/supplier:* | grep -q ':${PROV##*/}\$'"
+	echo "${PROV##*/}" >"$PDRV/unbind"
+	eq "unbinding the provider unbinds the client first" 0 "$(ls $C | grep -c "^$D:")"
+	echo "${PROV##*/}" >"$PDRV/bind"
+	check "the provider binds again" wait_for 50 test -e /sys/bus/nvmem/devices/cmos_nvram0
 	rmmod st_sample
 	check "a gone task's slot is cleared" sh -c "echo 82 >$S"
 	echo auto >$P/store

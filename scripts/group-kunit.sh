@@ -11,7 +11,9 @@
 # declare must report every case its plan announces; the guest must have
 # run on two CPUs of a preemptible kernel; any splat, a taint, a leak, or
 # a KCSAN report naming our modules fails the group even when every case
-# passed.  SUITE=<glob> limits the suites.
+# passed.  SUITE=<glob> limits the suites; ST_STRESS_OPS=<n> and
+# ST_STRESS_SEED=<seed> size and seed the scheduled_task_stress suite
+# (defaults: 10000 operations, a seed it picks and prints).
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 out=$top/out
@@ -54,11 +56,20 @@ kunit_guest() {
 		return
 	fi
 
-	local append="kmemleak=on" start rc
+	local append="kmemleak=on" start rc timeout=900
 	[ -z "${SUITE:-}" ] || append="$append kunit.filter_glob=$SUITE"
+	# The stress suite's size and seed (tests/guest/kunit.sh hands the
+	# scheduled_task_kunit.* words to insmod); a long run gets the time
+	# it needs.
+	if [ -n "${ST_STRESS_OPS:-}" ]; then
+		append="$append scheduled_task_kunit.stress_ops=$ST_STRESS_OPS"
+		timeout=$(( 900 + ST_STRESS_OPS / 100 ))
+	fi
+	[ -z "${ST_STRESS_SEED:-}" ] ||
+		append="$append scheduled_task_kunit.stress_seed=$ST_STRESS_SEED"
 	start=$(date +%s)
 	scripts/qemu.sh --kernel "$kdir/arch/x86/boot/bzImage" --smp 2 \
-		--initrd "$img" --log "$log" --append "$append" --timeout 900
+		--initrd "$img" --log "$log" --append "$append" --timeout "$timeout"
 	rc=$?
 	echo "${p}guest ran $(( $(date +%s) - start ))s, qemu exit $rc"
 	tr -d '\r' <"$log" >"$log.tmp" && mv "$log.tmp" "$log"

@@ -62,11 +62,30 @@ MODULE_PARM_DESC(stress_seed, "seed of the scheduled_task_stress suite; 0 picks 
 /* The four threads and the KUnit thread, which binds the clients first. */
 #define STX_ACTORS	(STX_THREADS + 1)
 /* At most this many operations per run of the case (see the top comment). */
-#define STX_ROUND_OPS	10000
+#define STX_ROUND_OPS	5000
 /* Violations printed in full; the rest are only counted. */
 #define STX_REPORTED	20
 
+enum stx_op {
+	STX_OP_NOW, STX_OP_EX, STX_OP_LEGACY, STX_OP_CANCEL, STX_OP_RESTART,
+	STX_OP_GET, STX_OP_SET, STX_OP_SYSFS_READ, STX_OP_SYSFS_WRITE,
+	STX_OP_PM, STX_OP_RUNTIME, STX_OP_RECREATE, STX_OP_REBIND,
+	STX_OP_COUNT,
+};
+
+static const char * const stx_op_names[STX_OP_COUNT] = {
+	"now", "ex", "legacy", "cancel", "restart", "get", "set", "read",
+	"write", "pm", "runtime", "recreate", "rebind",
+};
+
 enum stx_kind { STX_SELF, STX_NOW, STX_LEGACY };
+
+/*
+ * Whether a task is cancelled, as the model knows it.  A cancel and a
+ * restart that overlap land in an order the model cannot see: then it is
+ * not known until a restart or cancel that overlaps nothing.
+ */
+enum stx_cancel { STX_RUNNING, STX_CANCELLED, STX_CANCEL_UNKNOWN };
 
 /* What a thread is doing that may run an immediate callback in it. */
 enum stx_trigger { STX_TRIG_NONE, STX_TRIG_CREATE, STX_TRIG_PM, STX_TRIG_RUNTIME };
@@ -96,15 +115,18 @@ struct stx_slot;
  * @now: the context of execute_now() per thread.
  * @dead: destroy has returned: no callback may come.
  * @completed: the model: a scheduled path must not call it.
- * @cancelled: the model: only execute_now() may call it.
+ * @cancel: the model: only execute_now() may call it when cancelled.
  * @suspended: the model: suspend returned and resume has not begun.
  * @ever_completed: it was completed at some time (requests were dropped).
  * @ever_cancelled: it was cancelled at some time (calls were dropped).
  * @ever_set: times_run was written.
  * @sets: times_run writes under way: @completed is not known.
+ * @sets_mixed: while @sets were under way, another write or a scheduled
+ *	success came: which landed last is not known.
  * @cancels: cancels under way.
- * @restarts: restarts under way: @cancelled may still be set in the task.
+ * @restarts: restarts under way.
  * @restart_seq: restarts begun.
+ * @cancel_seq: cancels begun.
  * @power_ups: power states a deferred run may have been armed with.
  * @ex_issued: execute_now_deferred_ex() calls that were (or may be) taken.
  * @legacy_issued: likewise for execute_now_deferred().
@@ -119,9 +141,10 @@ struct stx_gen {
 	struct stx_slot *slot;
 	struct scheduled_task *task;
 	struct stx_ctx self, legacy, now[STX_THREADS];
-	bool dead, completed, cancelled, suspended;
-	bool ever_completed, ever_cancelled, ever_set;
-	unsigned int sets, cancels, restarts, restart_seq;
+	bool dead, completed, suspended;
+	enum stx_cancel cancel;
+	bool ever_completed, ever_cancelled, ever_set, sets_mixed;
+	unsigned int sets, cancels, restarts, restart_seq, cancel_seq;
 	unsigned int power_ups;
 	u32 ex_issued, legacy_issued, timer_credits;
 	u32 ex_runs, legacy_runs, timer_runs, successes, runs;
@@ -144,6 +167,7 @@ struct stx_client;
  * @devm: @gen was created with devm (destroyed by unbind only).
  * @pm_busy: a thread is suspending or resuming it.
  * @record_set: the model of the persistent record: its count is > 0.
+ * @record_unknown: two writes of the record raced: its count is not known.
  * @rnd: the callback's results, under &stx.lock.
  * @inside: callbacks of this slot executing now.
  */
@@ -157,7 +181,7 @@ struct stx_slot {
 	enum scheduled_task_when when;
 	bool client_wq;
 	struct stx_gen *gen;
-	bool devm, pm_busy, record_set;
+	bool devm, pm_busy, record_set, record_unknown;
 	struct rnd_state rnd;
 	atomic_t inside;
 };
@@ -220,6 +244,8 @@ struct stx_actor {
  * @clients: the clients.
  * @actors: the threads, and the KUnit thread.
  * @ops: operations made.
+ * @op_count: operations made, per kind.
+ * @op_ns: time they took, per kind.
  * @invocations: callbacks run.
  * @violations: contract violations seen.
  */
@@ -232,6 +258,8 @@ struct stx {
 	struct stx_client clients[STX_CLIENTS];
 	struct stx_actor actors[STX_ACTORS];
 	atomic_t ops;
+	atomic_t op_count[STX_OP_COUNT];
+	atomic64_t op_ns[STX_OP_COUNT];
 	atomic64_t invocations;
 	atomic_t violations;
 };
@@ -406,7 +434,7 @@ stx_callback(struct scheduled_task *task, void *context,
 		why = "an on-demand call got a power state";
 	if (!why && scheduled && gen->completed && !gen->sets)
 		why = "a scheduled path ran a completed task";
-	if (!why && (scheduled || deferred) && gen->cancelled && !gen->restarts)
+	if (!why && (scheduled || deferred) && gen->cancel == STX_CANCELLED)
 		why = "ran while cancelled";
 	if (!why && deferred && gen->suspended && slot->client_wq)
 		why = "deferred work ran while the task was suspended";
@@ -415,8 +443,10 @@ stx_callback(struct scheduled_task *task, void *context,
 			gen->completed = true;
 			gen->ever_completed = true;
 			gen->successes++;
-			if (slot->persistence == SCHEDULED_TASK_PERSISTENT)
-				slot->record_set = true;
+			if (gen->sets)
+				gen->sets_mixed = true;
+			slot->record_set = true;
+			slot->record_unknown = false;
 		} else if (result == SCHEDULED_TASK_FAIL_TRY_AGAIN ||
 			   result == SCHEDULED_TASK_SUCCESS_TRY_AGAIN) {
 			gen->timer_credits++;
@@ -482,10 +512,14 @@ static void stx_create(struct stx *s, struct stx_slot *slot, struct device *dev,
 
 	spin_lock(&s->lock);
 	slot->gen = gen;
-	/* The ram store keeps the record across destroy and create. */
-	gen->completed = slot->persistence == SCHEDULED_TASK_PERSISTENT &&
-			 slot->record_set;
-	gen->ever_completed = gen->completed;
+	/*
+	 * The ram store keeps the record across destroy and create.  A record
+	 * whose count is not known may make the task start completed.
+	 */
+	if (slot->persistence == SCHEDULED_TASK_PERSISTENT) {
+		gen->completed = slot->record_set && !slot->record_unknown;
+		gen->ever_completed = slot->record_set || slot->record_unknown;
+	}
 	if (stx_deferred_scheduled(slot)) {
 		gen->timer_credits++;
 		gen->power_ups |= BIT(SCHEDULED_TASK_POWER_OFF);
@@ -602,60 +636,87 @@ static void stx_op_execute_now(struct stx *s, struct stx_actor *me,
 	spin_unlock(&s->lock);
 }
 
+/**
+ * struct stx_window - what the model knew when a deferred call began
+ * @cancel: &stx_gen.cancel then.
+ * @cancels: cancels under way then.
+ * @cancel_seq: cancels begun until then.
+ * @restart_seq: restarts begun until then.
+ */
+struct stx_window {
+	enum stx_cancel cancel;
+	unsigned int cancels, cancel_seq, restart_seq;
+};
+
+static struct stx_window stx_window(struct stx_gen *gen)
+{
+	return (struct stx_window){ gen->cancel, gen->cancels, gen->cancel_seq,
+				    gen->restart_seq };
+}
+
 /*
- * -ECANCELED from the deferred calls: right when the model says
- * cancelled, or a cancel or restart is under way.  0: wrong when the model
- * says cancelled and no restart is under way.
+ * A deferred call must return -ECANCELED when the task was cancelled
+ * all along (cancelled when it began, no restart begun since), and 0 when
+ * it was not cancelled all along (running when it began, no cancel under
+ * way or begun since).
  */
 static void stx_check_canceled(struct stx *s, struct stx_slot *slot,
-			       struct stx_gen *gen, const char *call, int ret)
+			       struct stx_gen *gen, struct stx_window w,
+			       const char *call, int ret)
 {
-	bool open = gen->cancels || gen->restarts;
+	bool cancelled = w.cancel == STX_CANCELLED &&
+			 w.restart_seq == gen->restart_seq;
+	bool running = w.cancel == STX_RUNNING && !w.cancels &&
+		       w.cancel_seq == gen->cancel_seq;
 
 	lockdep_assert_held(&s->lock);
-	if (ret == -ECANCELED ? !gen->cancelled && !open :
-	    ret || (gen->cancelled && !gen->restarts)) {
+	if ((ret == -ECANCELED && running) || (!ret && cancelled) ||
+	    (ret && ret != -ECANCELED)) {
 		spin_unlock(&s->lock);
-		stx_violation(s, slot, "%s returned %d, cancelled %d", call, ret,
-			      gen->cancelled);
+		stx_violation(s, slot, "%s returned %d (cancelled all along %d, running %d)",
+			      call, ret, cancelled, running);
 		spin_lock(&s->lock);
 	}
 }
 
 static void stx_op_ex(struct stx *s, struct stx_slot *slot, struct stx_gen *gen)
 {
+	struct stx_window w;
 	int ret;
 
 	spin_lock(&s->lock);
 	gen->ex_issued++;
+	w = stx_window(gen);
 	spin_unlock(&s->lock);
 	ret = scheduled_task_execute_now_deferred_ex(gen->task);
 	spin_lock(&s->lock);
 	if (ret)
 		gen->ex_issued--;
-	stx_check_canceled(s, slot, gen, "execute_now_deferred_ex", ret);
+	stx_check_canceled(s, slot, gen, w, "execute_now_deferred_ex", ret);
 	spin_unlock(&s->lock);
 }
 
 static void stx_op_legacy(struct stx *s, struct stx_slot *slot,
 			  struct stx_gen *gen)
 {
+	struct stx_window w;
 	int ret;
 
 	spin_lock(&s->lock);
 	gen->legacy_issued++;
+	w = stx_window(gen);
 	spin_unlock(&s->lock);
 	ret = scheduled_task_execute_now_deferred(gen->task, &gen->legacy);
 	spin_lock(&s->lock);
 	if (ret)
 		gen->legacy_issued--;
-	stx_check_canceled(s, slot, gen, "execute_now_deferred", ret);
+	stx_check_canceled(s, slot, gen, w, "execute_now_deferred", ret);
 	spin_unlock(&s->lock);
 }
 
 /*
- * The model says cancelled only when no restart may land after this
- * cancel: none under way when it began, and none begun since.
+ * After a cancel the task is cancelled, unless a restart was under way
+ * when it began or began since: that one may have landed after it.
  */
 static void stx_op_cancel(struct stx *s, struct stx_gen *gen)
 {
@@ -666,51 +727,71 @@ static void stx_op_cancel(struct stx *s, struct stx_gen *gen)
 	seq = gen->restart_seq;
 	alone = !gen->restarts;
 	gen->cancels++;
+	gen->cancel_seq++;
 	spin_unlock(&s->lock);
 	scheduled_task_cancel(gen->task);
 	spin_lock(&s->lock);
 	gen->cancels--;
 	gen->ever_cancelled = true;
-	if (alone && seq == gen->restart_seq)
-		gen->cancelled = true;
+	gen->cancel = alone && seq == gen->restart_seq ? STX_CANCELLED :
+						      STX_CANCEL_UNKNOWN;
 	spin_unlock(&s->lock);
 }
 
+/* Likewise, after a restart the task runs unless a cancel overlapped it. */
 static void stx_op_restart(struct stx *s, struct stx_slot *slot,
 			   struct stx_gen *gen)
 {
+	unsigned int seq;
+	bool alone;
+
 	spin_lock(&s->lock);
+	seq = gen->cancel_seq;
+	alone = !gen->cancels;
 	gen->restart_seq++;
 	gen->restarts++;
-	gen->cancelled = false;
+	gen->cancel = STX_CANCEL_UNKNOWN;
 	if (stx_deferred_scheduled(slot))
 		gen->timer_credits++;
 	spin_unlock(&s->lock);
 	scheduled_task_restart(gen->task);
 	spin_lock(&s->lock);
 	gen->restarts--;
+	if (alone && seq == gen->cancel_seq)
+		gen->cancel = STX_RUNNING;
 	spin_unlock(&s->lock);
 }
 
-/* Around a times_run write: the completed state is not known meanwhile. */
+/*
+ * Around a times_run write: the completed state is not known meanwhile.
+ * A write lands when it gets the task's run lock, which the model cannot
+ * see: when another write or a scheduled success came while it was under
+ * way, the outcome is not known, and the model takes it as not completed
+ * (checks nothing) but possibly completed once (requests may have been
+ * dropped).
+ */
 static void stx_set_begin(struct stx *s, struct stx_gen *gen)
 {
 	spin_lock(&s->lock);
-	gen->sets++;
+	if (gen->sets++)
+		gen->sets_mixed = true;
 	spin_unlock(&s->lock);
 }
 
 static void stx_set_end(struct stx *s, struct stx_gen *gen, bool done, u32 v)
 {
+	struct stx_slot *slot = gen->slot;
+
 	spin_lock(&s->lock);
-	gen->sets--;
 	if (done) {
 		gen->ever_set = true;
-		gen->completed = v > 0;
-		gen->ever_completed |= v > 0;
-		if (gen->slot->persistence == SCHEDULED_TASK_PERSISTENT)
-			gen->slot->record_set = v > 0;
+		gen->completed = v > 0 && !gen->sets_mixed;
+		gen->ever_completed |= v > 0 || gen->sets_mixed;
+		slot->record_set = v > 0;
+		slot->record_unknown = gen->sets_mixed;
 	}
+	if (!--gen->sets)
+		gen->sets_mixed = false;
 	spin_unlock(&s->lock);
 }
 
@@ -930,13 +1011,6 @@ static void stx_op_runtime_resume(struct stx *s, struct stx_actor *me,
 
 /* ---- the threads ------------------------------------------------------- */
 
-enum stx_op {
-	STX_OP_NOW, STX_OP_EX, STX_OP_LEGACY, STX_OP_CANCEL, STX_OP_RESTART,
-	STX_OP_GET, STX_OP_SET, STX_OP_SYSFS_READ, STX_OP_SYSFS_WRITE,
-	STX_OP_PM, STX_OP_RUNTIME, STX_OP_RECREATE, STX_OP_REBIND,
-	STX_OP_COUNT,
-};
-
 /* Relative frequencies: rebinding is the costly one. */
 static const u8 stx_weights[STX_OP_COUNT] = {
 	[STX_OP_NOW] = 12, [STX_OP_EX] = 14, [STX_OP_LEGACY] = 10,
@@ -983,11 +1057,13 @@ static void stx_op(struct stx *s, struct stx_actor *me)
 	enum stx_op op = stx_pick(&me->rnd);
 	struct stx_client *c = &s->clients[stx_rand(&me->rnd, STX_CLIENTS)];
 	struct stx_slot *slot = &c->slots[stx_rand(&me->rnd, STX_SLOTS)];
+	u64 start = ktime_get_ns();
 	struct stx_gen *gen;
 
+	atomic_inc(&s->op_count[op]);
 	if (op == STX_OP_RECREATE || op == STX_OP_REBIND) {
 		stx_op_structural(s, me, c, slot, op);
-		return;
+		goto time;
 	}
 	down_read(&c->rw);
 	spin_lock(&s->lock);
@@ -1032,6 +1108,8 @@ static void stx_op(struct stx *s, struct stx_actor *me)
 	}
 out:
 	up_read(&c->rw);
+time:
+	atomic64_add(ktime_get_ns() - start, &s->op_ns[op]);
 }
 
 static int stx_thread(void *data)
@@ -1162,6 +1240,22 @@ static void stx_check_counts(struct stx *s, struct stx_slot *slot)
 		stx_violation(s, slot, "completed with times_run 0");
 }
 
+/* Where the time went: count and mean duration of each kind of operation. */
+static void stx_print_ops(struct stx *s)
+{
+	char line[400];
+	int i, n, len = 0;
+
+	for (i = 0; i < STX_OP_COUNT; i++) {
+		n = atomic_read(&s->op_count[i]);
+		len += scnprintf(line + len, sizeof(line) - len, " %s %d/%llu us",
+				 stx_op_names[i], n,
+				 n ? div_u64(atomic64_read(&s->op_ns[i]),
+					     n * NSEC_PER_USEC) : 0);
+	}
+	kunit_log(KERN_INFO, s->test, KUNIT_SUBTEST_INDENT "# stress ops:%s", line);
+}
+
 static const void *stx_rounds(const void *prev, char *desc)
 {
 	unsigned long round = (unsigned long)prev;
@@ -1249,6 +1343,7 @@ static void stress_random_mixed_operations(struct kunit *test)
 		  atomic_read(&s->ops), atomic64_read(&s->invocations),
 		  div_u64(ktime_get_ns() - start, NSEC_PER_MSEC),
 		  atomic_read(&s->violations), s->seed);
+	stx_print_ops(s);
 	KUNIT_EXPECT_EQ_MSG(test, atomic_read(&s->violations), 0,
 			    "seed %u: see the violations above", s->seed);
 }

@@ -11,15 +11,19 @@
 # declare must report every case its plan announces; the guest must have
 # run on two CPUs of a preemptible kernel; any splat, a taint, a leak, or
 # a KCSAN report naming our modules fails the group even when every case
-# passed.  SUITE=<glob> limits the suites.
+# passed.  SUITE=<glob> limits the suites; ST_STRESS_OPS=<n> and
+# ST_STRESS_SEED=<seed> size and seed the scheduled_task_stress suite
+# (defaults: 10000 operations, 2000 on KCSAN; a seed it picks and prints).
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 out=$top/out
 . "$top/scripts/lib.sh"
 flavour=${1:-debug}
 case $flavour in
-debug)	g=kunit kdir=${ST_DEBUG_KDIR:-} verdict= ;;
-kcsan)	g=kcsan kdir=${ST_KCSAN_KDIR:-} verdict=--kcsan ;;
+debug)	g=kunit kdir=${ST_DEBUG_KDIR:-} verdict= stress_ops= ;;
+# KCSAN runs the stress suite at twice the cost: 2000 operations (one
+# round of ~90 s) unless ST_STRESS_OPS says otherwise.
+kcsan)	g=kcsan kdir=${ST_KCSAN_KDIR:-} verdict=--kcsan stress_ops=2000 ;;
 *)	echo "group-kunit.sh: unknown flavour $flavour" >&2; exit 2 ;;
 esac
 : >"$out/results/$g"
@@ -54,11 +58,21 @@ kunit_guest() {
 		return
 	fi
 
-	local append="kmemleak=on" start rc
+	local append="kmemleak=on" start rc timeout=900
 	[ -z "${SUITE:-}" ] || append="$append kunit.filter_glob=$SUITE"
+	# The stress suite's size and seed (tests/guest/kunit.sh hands the
+	# scheduled_task_kunit.* words to insmod); a long run gets the time
+	# it needs.
+	local ops=${ST_STRESS_OPS:-$stress_ops}
+	if [ -n "$ops" ]; then
+		append="$append scheduled_task_kunit.stress_ops=$ops"
+		timeout=$(( 900 + ops / 100 ))
+	fi
+	[ -z "${ST_STRESS_SEED:-}" ] ||
+		append="$append scheduled_task_kunit.stress_seed=$ST_STRESS_SEED"
 	start=$(date +%s)
 	scripts/qemu.sh --kernel "$kdir/arch/x86/boot/bzImage" --smp 2 \
-		--initrd "$img" --log "$log" --append "$append" --timeout 900
+		--initrd "$img" --log "$log" --append "$append" --timeout "$timeout"
 	rc=$?
 	echo "${p}guest ran $(( $(date +%s) - start ))s, qemu exit $rc"
 	tr -d '\r' <"$log" >"$log.tmp" && mv "$log.tmp" "$log"

@@ -26,7 +26,12 @@ if [ -d $K ]; then
 fi
 
 insmod /lib/st/scheduled_task.ko || echo "ST-ERROR insmod scheduled_task"
-insmod /lib/st/scheduled_task_kunit.ko || echo "ST-ERROR insmod scheduled_task_kunit"
+# The suites' module parameters ride on the kernel command line as
+# scheduled_task_kunit.<param>=<value> (scripts/group-kunit.sh puts them
+# there): the kernel leaves them to modprobe, which this guest has not.
+kargs=$(tr ' ' '\n' </proc/cmdline | sed -n 's/^scheduled_task_kunit\.//p')
+# shellcheck disable=SC2086 # one word per parameter
+insmod /lib/st/scheduled_task_kunit.ko $kargs || echo "ST-ERROR insmod scheduled_task_kunit"
 
 # Quiet the console while the KTAP is printed so nothing interleaves.
 dmesg -n 1

@@ -353,9 +353,14 @@ static void st_store_link(struct scheduled_task *task)
 	if (!task->store->supplier)
 		return;
 	supplier = task->store->supplier(task);
-	/* A client that provides its own store needs no link. */
-	if (supplier && supplier != task->client &&
-	    !device_link_add(task->client, supplier, DL_FLAG_AUTOREMOVE_CONSUMER))
+	/*
+	 * A client that provides its own store needs no link, nor does a
+	 * provider without a driver: nothing unbinds it (and a managed link
+	 * to an unbound supplier would hold the client back).
+	 */
+	if (!supplier || supplier == task->client || !READ_ONCE(supplier->driver))
+		return;
+	if (!device_link_add(task->client, supplier, DL_FLAG_AUTOREMOVE_CONSUMER))
 		dev_warn(&task->dev, "store %s: no device link to %s, which must not be unbound before %s\n",
 			 task->store->name, dev_name(supplier),
 			 dev_name(task->client));

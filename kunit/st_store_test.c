@@ -74,8 +74,26 @@ static const struct nvmem_cell_info st_nv_cells[] = {
 	{ .name = "st-cell-small", .offset = 64, .bytes = 16 },
 };
 
+/*
+ * The provider's parent is a platform device bound to a driver of its
+ * own, like a real NVMEM provider's: clients using its region are linked
+ * to it.
+ */
+static int st_nv_parent_probe(struct platform_device *pdev)
+{
+	return 0;
+}
+
+static struct platform_driver st_nv_parent_driver = {
+	.probe = st_nv_parent_probe,
+	.driver = {
+		.name = "st-kunit-nvmem-parent",
+	},
+};
+
 static int st_store_suite_init(struct kunit_suite *suite)
 {
+	struct platform_device *pdev;
 	struct nvmem_config cfg = {
 		.name = ST_NV_NAME,
 		.id = NVMEM_DEVID_NONE,
@@ -93,25 +111,37 @@ static int st_store_suite_init(struct kunit_suite *suite)
 	err = st_kunit_suite_init(suite);
 	if (err)
 		return err;
-	st_nv.parent = root_device_register("st-kunit-nvmem-parent");
-	if (IS_ERR(st_nv.parent)) {
-		st_kunit_suite_exit(suite);
-		return PTR_ERR(st_nv.parent);
+	err = platform_driver_register(&st_nv_parent_driver);
+	if (err)
+		goto out_suite;
+	pdev = platform_device_register_simple("st-kunit-nvmem-parent",
+					       PLATFORM_DEVID_NONE, NULL, 0);
+	if (IS_ERR(pdev)) {
+		err = PTR_ERR(pdev);
+		goto out_driver;
 	}
+	st_nv.parent = &pdev->dev;
 	cfg.dev = st_nv.parent;
 	st_nv.nvmem = nvmem_register(&cfg);
 	if (IS_ERR(st_nv.nvmem)) {
-		root_device_unregister(st_nv.parent);
-		st_kunit_suite_exit(suite);
-		return PTR_ERR(st_nv.nvmem);
+		err = PTR_ERR(st_nv.nvmem);
+		goto out_device;
 	}
 	return 0;
+out_device:
+	platform_device_unregister(pdev);
+out_driver:
+	platform_driver_unregister(&st_nv_parent_driver);
+out_suite:
+	st_kunit_suite_exit(suite);
+	return err;
 }
 
 static void st_store_suite_exit(struct kunit_suite *suite)
 {
 	nvmem_unregister(st_nv.nvmem);
-	root_device_unregister(st_nv.parent);
+	platform_device_unregister(to_platform_device(st_nv.parent));
+	platform_driver_unregister(&st_nv_parent_driver);
 	st_kunit_suite_exit(suite);
 }
 

@@ -15,7 +15,8 @@ g=e2e
 : >"$out/results/$g"
 
 # e2e_guest SHORT BUILD-NAME KDIR KERNEL-IMAGE KVER [guest_verdict flags]
-# (KVER: an installed kernel whose efivarfs module the guest loads, or "")
+# (KVER: an installed kernel whose efivarfs module the guest loads, or "";
+# E2E_APPEND: more kernel command line)
 e2e_guest() {
 	local short=$1 name=$2 kdir=$3 kernel=$4 kver=$5 p="$1: " extra=()
 	shift 5
@@ -63,7 +64,7 @@ e2e_guest() {
 	# text patching at boot.  The races are the KUnit groups' business,
 	# on two vCPUs.
 	scripts/qemu.sh --firmware ovmf --vars "$vars" --kernel "$kernel" \
-		--initrd "$img" --log "$log" --append "kmemleak=on" --timeout 900 \
+		--initrd "$img" --log "$log" --append "kmemleak=on ${E2E_APPEND:-}" --timeout 900 \
 		--smp 1
 	rc=$?
 	tr -d '\r' <"$log" >"$log.tmp" && mv "$log.tmp" "$log"
@@ -76,8 +77,10 @@ while read -r short kver; do
 	e2e_guest "$short" "stock-$short" "/usr/src/linux-headers-$kver" \
 		"/boot/vmlinuz-$kver" "$kver"
 done < <(stock_kernels)
-# Debian's PREEMPT_RT 6.12: sleeping spinlocks, threaded interrupts.
-e2e_guest 6.12-rt rt-6.12 "/usr/src/linux-headers-$ST_612_RT_KVER" \
+# Debian's PREEMPT_RT 6.12: sleeping spinlocks, threaded interrupts.  Its
+# EFI runtime services are off unless asked for (CONFIG_EFI_DISABLE_RUNTIME:
+# firmware calls do not preempt).
+E2E_APPEND=efi=runtime e2e_guest 6.12-rt rt-6.12 "/usr/src/linux-headers-$ST_612_RT_KVER" \
 	"/boot/vmlinuz-$ST_612_RT_KVER" "$ST_612_RT_KVER"
 e2e_guest debug debug "${ST_DEBUG_KDIR:-}" "${ST_DEBUG_KDIR:-}/arch/x86/boot/bzImage" \
 	"" --kmemleak

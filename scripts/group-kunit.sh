@@ -11,7 +11,10 @@
 # declare must report every case its plan announces; the guest must have
 # run on two CPUs of a preemptible kernel; any splat, a taint, a leak, or
 # a KCSAN report naming our modules fails the group even when every case
-# passed.  SUITE=<glob> limits the suites.
+# passed.  After the modules are unloaded, the guest checks that nothing
+# of them is left: the class, anything named after the module in sysfs,
+# debugfs or tracefs, the workqueue (cases unload-*).  SUITE=<glob>
+# limits the suites.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 out=$top/out
@@ -112,6 +115,21 @@ PY
 	done < <(python3 scripts/ktap_check.py "$ktap" "$p" "${SUITE:-}" kunit/*.c)
 
 	guest_verdict $g "$p" "$log" --taint "$taint_ok" --kmemleak "$@"
+
+	# What unloading left behind: one ST-UNLOAD-CHECK line per check from
+	# tests/guest/kunit.sh; a missing line is a failure.
+	local what st why
+	for what in class sysfs workqueue; do
+		line=$(grep -a "^ST-UNLOAD-CHECK $what " "$log" | tail -n 1)
+		st=$(echo "$line" | cut -d' ' -f3)
+		why=$(echo "$line" | cut -d' ' -f4-)
+		case $st in
+		ok) result $g PASS "${p}unload-$what" ;;
+		SKIP) result $g SKIP "${p}unload-$what" "$why" ;;
+		FAIL) result $g FAIL "${p}unload-$what" "$why" ;;
+		*) result $g FAIL "${p}unload-$what" "no 'ST-UNLOAD-CHECK $what' line in $log" ;;
+		esac
+	done
 }
 
 figures=

@@ -12,8 +12,8 @@
 #                      modules for it need LLVM=1 too
 # The result is cached under $ST_CACHE (default ~/.cache/scheduled_task),
 # keyed by the flavour (which also says the toolchain), the source version
-# and a hash of the config, so a second run does not rebuild.  Prints the build directory (usable as a
-# kernel tree for M= builds).
+# and a hash of the config, so a second run does not rebuild.  Prints the
+# build directory (usable as a kernel tree for M= builds).
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)

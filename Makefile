@@ -16,7 +16,7 @@ SEED ?=
 export ST_SEED = $(SEED)
 
 .PHONY: all modules clean install check kunit kcsan e2e persist stress lint \
-	build-matrix demo bench stress-ops
+	build-matrix demo bench stress-ops check-release check-clang
 
 all: modules
 
@@ -42,6 +42,17 @@ kunit:
 
 kcsan:
 	scripts/check.sh kcsan
+
+# Not part of check: each builds a kernel of its own the first time (6-10
+# minutes).  The KUnit suites on the debug kernel with
+# CONFIG_DEBUG_KOBJECT_RELEASE (every kobject released 1-4 s late) ...
+check-release:
+	scripts/check.sh kunit-release
+
+# ... and on the debug kernel built with clang (LLVM=1), after a W=1
+# LLVM=1 build of the module and the suites that must be warning-free.
+check-clang:
+	scripts/check.sh kunit-clang
 
 e2e:
 	scripts/check.sh e2e

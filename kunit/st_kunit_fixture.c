@@ -4,6 +4,7 @@
  */
 
 #include <kunit/resource.h>
+#include <linux/delay.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/platform_device.h>
@@ -123,6 +124,21 @@ static struct platform_driver st_client_driver = {
 static DEFINE_MUTEX(st_driver_lock);
 static int st_driver_users;
 
+/*
+ * The previous suite's unregistering of the driver may still be under
+ * way: its sysfs directory goes with the last reference, which
+ * CONFIG_DEBUG_KOBJECT_RELEASE drops 1 to 4 s late.  Registering before
+ * that would collide with it (-EEXIST, and sysfs's duplicate-name dump).
+ */
+static void st_driver_gone(void)
+{
+	int i;
+
+	for (i = 0; i < 100 && driver_find(st_client_driver.driver.name,
+					   &platform_bus_type); i++)
+		msleep(100);
+}
+
 int st_kunit_suite_init(struct kunit_suite *suite)
 {
 	int err = 0;
@@ -135,8 +151,10 @@ int st_kunit_suite_init(struct kunit_suite *suite)
 	if (err)
 		return err;
 	mutex_lock(&st_driver_lock);
-	if (!st_driver_users)
+	if (!st_driver_users) {
+		st_driver_gone();
 		err = platform_driver_register(&st_client_driver);
+	}
 	if (!err)
 		st_driver_users++;
 	mutex_unlock(&st_driver_lock);

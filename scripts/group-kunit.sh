@@ -7,13 +7,24 @@
 #                           debug objects, SMP, full preemption
 #   group-kunit.sh kcsan    group "kcsan": the same kernel with KCSAN
 #                           instead of KASAN (and a W=1 build against it)
+#   group-kunit.sh release  group "kunit-release": the debug kernel with
+#                           CONFIG_DEBUG_KOBJECT_RELEASE (every kobject
+#                           released 1-4 s after its last put)
+#   group-kunit.sh clang    group "kunit-clang": the debug kernel built by
+#                           clang 14 with LLVM=1, and a W=1 LLVM=1 build
+#                           of the module and the suites against it
+# The release and clang groups are not part of "make check" (each needs a
+# kernel build of its own): make check-release, make check-clang.
 # Results are read with upstream kunit.py parse.  Each suite the sources
 # declare must report every case its plan announces; the guest must have
 # run on two CPUs of a preemptible kernel; any splat, a taint, a leak, or
 # a KCSAN report naming our modules fails the group even when every case
-# passed.  SUITE=<glob> limits the suites; ST_STRESS_OPS=<n> and
-# ST_STRESS_SEED=<seed> size and seed the scheduled_task_stress suite
-# (defaults: 10000 operations, 2000 on KCSAN; a seed it picks and prints).
+# passed.  After the modules are unloaded, the guest checks that nothing
+# of them is left: the class, anything named after the module in sysfs,
+# debugfs or tracefs, the workqueue (cases unload-*).  SUITE=<glob>
+# limits the suites; ST_STRESS_OPS=<n> and ST_STRESS_SEED=<seed> size
+# and seed the scheduled_task_stress suite (defaults: 10000 operations,
+# 2000 on KCSAN; a seed it picks and prints).
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 out=$top/out
@@ -24,6 +35,8 @@ debug)	g=kunit kdir=${ST_DEBUG_KDIR:-} verdict= stress_ops= ;;
 # KCSAN runs the stress suite at twice the cost: 2000 operations (one
 # round of ~90 s) unless ST_STRESS_OPS says otherwise.
 kcsan)	g=kcsan kdir=${ST_KCSAN_KDIR:-} verdict=--kcsan stress_ops=2000 ;;
+release) g=kunit-release kdir=${ST_RELEASE_KDIR:-} verdict= stress_ops= ;;
+clang)	g=kunit-clang kdir=${ST_CLANG_KDIR:-} verdict= stress_ops= ;;
 *)	echo "group-kunit.sh: unknown flavour $flavour" >&2; exit 2 ;;
 esac
 : >"$out/results/$g"
@@ -40,16 +53,21 @@ kunit_guest() {
 		result $g FAIL "${p}kernel" "the $fl kernel did not build"
 		return
 	fi
-	# The build group checks the debug kernel's build; nothing else
-	# builds against the KCSAN kernel, so its warnings count here.
-	if [ "$fl" = debug ]; then
-		if ! build_modules "$fl" "$kdir" W=1; then
+	# The build group checks the debug kernel's build, and the release
+	# kernel differs from it in one debug option; nothing else builds
+	# against the KCSAN and clang kernels, so their warnings count here.
+	# A kernel built by clang takes its modules from clang too (LLVM=1).
+	local mk=(W=1)
+	[ "$fl" != clang ] || mk+=(LLVM=1)
+	case $fl in
+	debug|release)
+		if ! build_modules "$fl" "$kdir" "${mk[@]}"; then
 			result $g FAIL "${p}build" "see out/logs/build-$fl.log"
 			return
-		fi
-	elif ! check_build $g "$fl" "$kdir" "${p}build-W=1" W=1; then
-		return
-	fi
+		fi ;;
+	*)
+		check_build $g "$fl" "$kdir" "${p}build-W=1" "${mk[@]}" || return ;;
+	esac
 	local b=$out/build/$fl img=$out/kunit-$fl.cpio.gz log=$out/logs/kunit-$fl-console.log
 	if ! scripts/initramfs.sh "$img" tests/guest/kunit.sh \
 		"$b/scheduled_task.ko:lib/st/scheduled_task.ko" \
@@ -126,6 +144,30 @@ PY
 	done < <(python3 scripts/ktap_check.py "$ktap" "$p" "${SUITE:-}" kunit/*.c)
 
 	guest_verdict $g "$p" "$log" --taint "$taint_ok" --kmemleak "$@"
+
+	# What unloading left behind: one ST-UNLOAD-CHECK line per check from
+	# tests/guest/kunit.sh; a missing line is a failure.
+	local what st why
+	for what in class sysfs workqueue; do
+		line=$(grep -a "^ST-UNLOAD-CHECK $what " "$log" | tail -n 1)
+		st=$(echo "$line" | cut -d' ' -f3)
+		why=$(echo "$line" | cut -d' ' -f4-)
+		case $st in
+		ok) result $g PASS "${p}unload-$what" ;;
+		SKIP) result $g SKIP "${p}unload-$what" "$why" ;;
+		FAIL) result $g FAIL "${p}unload-$what" "$why" ;;
+		*) result $g FAIL "${p}unload-$what" "no 'ST-UNLOAD-CHECK $what' line in $log" ;;
+		esac
+	done
+	# The release kernel is only worth its build if releases were delayed.
+	if [ "$fl" = release ]; then
+		if grep -q '^ST-KOBJECT-RELEASE-DELAYED' "$log"; then
+			result $g PASS "${p}kobject-release-delayed"
+		else
+			result $g FAIL "${p}kobject-release-delayed" \
+				"no delayed kobject release in the guest's dmesg, see $log"
+		fi
+	fi
 }
 
 figures=

@@ -5,10 +5,15 @@
 # upstream kunit.py:
 #   kernel.sh [debug]  kunit/.kunitconfig: KASAN, lockdep, UBSAN, kmemleak...
 #   kernel.sh kcsan    the same without KASAN, plus kunit/kcsan.kunitconfig
+#   kernel.sh release  the debug config plus kunit/release.kunitconfig
+#                      (CONFIG_DEBUG_KOBJECT_RELEASE)
+#   kernel.sh clang    the debug config (plus kunit/clang.kunitconfig)
+#                      built with LLVM=1: clang, ld.lld, LLVM binutils;
+#                      modules for it need LLVM=1 too
 # The result is cached under $ST_CACHE (default ~/.cache/scheduled_task),
-# keyed by the flavour, the source version and a hash of the config, so a
-# second run does not rebuild.  Prints the build directory (usable as a
-# kernel tree for M= builds).
+# keyed by the flavour (which also says the toolchain), the source version
+# and a hash of the config, so a second run does not rebuild.  Prints the
+# build directory (usable as a kernel tree for M= builds).
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -20,10 +25,14 @@ src=$cache/src/$ver/linux-source-6.12
 
 cfg=$(mktemp)
 trap 'rm -f "$cfg"' EXIT
+make_opts=()
 case $flavour in
 debug)	cat "$top/kunit/.kunitconfig" >"$cfg" ;;
 kcsan)	grep -v '^CONFIG_KASAN' "$top/kunit/.kunitconfig" >"$cfg"
 	cat "$top/kunit/kcsan.kunitconfig" >>"$cfg" ;;
+release) cat "$top/kunit/.kunitconfig" "$top/kunit/release.kunitconfig" >"$cfg" ;;
+clang)	cat "$top/kunit/.kunitconfig" "$top/kunit/clang.kunitconfig" >"$cfg"
+	make_opts=(--make_options LLVM=1) ;;
 *)	echo "kernel.sh: unknown flavour $flavour" >&2; exit 2 ;;
 esac
 key="$flavour-$ver-$(sha256sum "$cfg" | cut -c1-12)"
@@ -50,7 +59,7 @@ start=$(date +%s)
 # it into .config (a dependency missing), so what is asked for is what runs.
 (cd "$src" && python3 tools/testing/kunit/kunit.py build --arch=x86_64 \
 	--build_dir="$out" --kunitconfig="$out/.kunitconfig" \
-	--jobs="$(nproc)") >"$out/build.log" 2>&1 || {
+	"${make_opts[@]}" --jobs="$(nproc)") >"$out/build.log" 2>&1 || {
 	tail -n 40 "$out/build.log" >&2
 	echo "kernel: build failed, full log in $out/build.log" >&2
 	exit 1

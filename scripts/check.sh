@@ -114,7 +114,7 @@ for f in "$out"/results/*; do
 	g=$(basename "$f")
 	p=$(grep -c '^PASS' "$f") x=$(grep -c '^FAIL' "$f") s=$(grep -c '^SKIP' "$f")
 	t=$(cat "$f.time" 2>/dev/null || echo 0)
-	printf '%-6s %4d passed, %d failed, %d skipped  (%ss)\n' "$g:" "$p" "$x" "$s" "$t"
+	printf '%-14s %4d passed, %d failed, %d skipped  (%ss)\n' "$g:" "$p" "$x" "$s" "$t"
 	pass=$((pass + p)) fail=$((fail + x)) skip=$((skip + s))
 done
 cat "$out"/results/*.figures 2>/dev/null

@@ -7,6 +7,7 @@
 #include <linux/delay.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/namei.h>
 #include <linux/platform_device.h>
 #include <linux/property.h>
 
@@ -126,17 +127,24 @@ static int st_driver_users;
 
 /*
  * The previous suite's unregistering of the driver may still be under
- * way: its sysfs directory goes with the last reference, which
- * CONFIG_DEBUG_KOBJECT_RELEASE drops 1 to 4 s late.  Registering before
+ * way: its sysfs directory goes with the release of its kobject, which
+ * CONFIG_DEBUG_KOBJECT_RELEASE runs 1 to 4 s late.  Registering before
  * that would collide with it (-EEXIST, and sysfs's duplicate-name dump).
+ * driver_find() does not see a driver whose last reference is gone, so
+ * look at the directory.
  */
 static void st_driver_gone(void)
 {
+	struct path path;
 	int i;
 
-	for (i = 0; i < 100 && driver_find(st_client_driver.driver.name,
-					   &platform_bus_type); i++)
+	for (i = 0; i < 100; i++) {
+		if (kern_path("/sys/bus/platform/drivers/st-kunit-client", 0,
+			      &path))
+			return;
+		path_put(&path);
 		msleep(100);
+	}
 }
 
 int st_kunit_suite_init(struct kunit_suite *suite)

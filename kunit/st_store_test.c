@@ -11,6 +11,7 @@
 
 #include <kunit/test.h>
 #include <linux/err.h>
+#include <linux/delay.h>
 #include <linux/device.h>
 #include <linux/file.h>
 #include <linux/fs.h>
@@ -930,6 +931,14 @@ static void st_nodes_unregister(void *unused)
  */
 static void st_nodes(struct kunit *test)
 {
+	int i;
+
+	/*
+	 * The previous test's node may still be on its way out: with
+	 * CONFIG_DEBUG_KOBJECT_RELEASE its release runs 1 to 4 s late.
+	 */
+	for (i = 0; i < 100 && software_node_fwnode(&st_node_board); i++)
+		msleep(100);
 	KUNIT_ASSERT_EQ(test, software_node_register(&st_node_board), 0);
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, st_nodes_unregister,
 							NULL), 0);

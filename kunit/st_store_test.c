@@ -929,16 +929,22 @@ static void st_nodes_unregister(void *unused)
  * Register the board node for this test; it is unregistered after every
  * client created later (KUnit runs cleanups last first).
  */
-static void st_nodes(struct kunit *test)
+/*
+ * A software node whose last user went may still be on its way out: with
+ * CONFIG_DEBUG_KOBJECT_RELEASE its release runs 1 to 4 s late, and using
+ * it again before would take a reference on a count of zero.
+ */
+static void st_node_released(const struct software_node *node)
 {
 	int i;
 
-	/*
-	 * The previous test's node may still be on its way out: with
-	 * CONFIG_DEBUG_KOBJECT_RELEASE its release runs 1 to 4 s late.
-	 */
-	for (i = 0; i < 100 && software_node_fwnode(&st_node_board); i++)
+	for (i = 0; i < 100 && software_node_fwnode(node); i++)
 		msleep(100);
+}
+
+static void st_nodes(struct kunit *test)
+{
+	st_node_released(&st_node_board);
 	KUNIT_ASSERT_EQ(test, software_node_register(&st_node_board), 0);
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, st_nodes_unregister,
 							NULL), 0);
@@ -1002,6 +1008,7 @@ static void s14_renumbered_device_keeps_its_record(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, st_calls(sc), 1);
 	strscpy(first_name, dev_name(st_client_dev(first)), sizeof(first_name));
 	st_client_del(first);
+	st_node_released(&st_node_eeprom);
 
 	second = st_store_bind_on(sc, &st_node_eeprom, false);
 	KUNIT_ASSERT_NOT_NULL(test, sc->task[0]);

@@ -9,37 +9,54 @@
  * after the client device's own resume) and on demand.  Every invocation
  * holds the task's run_lock, so two runs of one task never overlap.
  *
- * The delayed work plays DMF's timer: it carries deferred scheduled runs
- * and retries, and since a pending delayed work cannot be queued twice,
- * a trigger that comes while one is armed adds nothing (DMF's
- * TimerIsStarted).  Two more work items drain the on-demand requests.
+ * Three work items carry the three kinds of deferred work, each with its
+ * own request: the delayed work plays DMF's timer for scheduled runs and
+ * retries (@armed; since a pending delayed work cannot be queued twice, a
+ * trigger that comes while one is armed adds nothing, DMF's
+ * TimerIsStarted), one drains the counted execute_now_deferred_ex()
+ * requests and one the legacy execute_now_deferred() calls, each with its
+ * own context.  While the device is suspended, a work item that starts
+ * leaves its request in place and resume queues it again.
  *
- * Lifecycle.  What the sysfs "state" attribute shows is derived from the
- * flags of struct scheduled_task (st_state_locked()); every scheduled run
- * passes one gate (st_may_run_locked()).  The transitions:
+ * Lifecycle.  task->state is one of the states below, changed only by
+ * st_set_state_locked(), which traces every change and marks arrivals at
+ * completed and store-error for a uevent (st_announce()).  The gate
+ * (task->gate: open, cancelled, dying) says whether work may start; one
+ * function, st_may_run_locked(), decides whether a scheduled run may call
+ * the client.  "rest" is the state of a task that runs nothing and has not
+ * settled, from st_rest_locked(): cancelled if the gate is closed, else
+ * retry-wait if a retry is armed, else pending if a run is armed or
+ * requests or calls are queued, else idle.
  *
- *   (create) -> store-error: the record cannot be read, or no first
- *       record can be written
- *   (create) -> completed: the record says the task ran
- *   (create), idle -> pending, or running if immediate: a trigger (probe,
- *       power-up, restart, execute_now_deferred_ex())
- *   pending, retry-wait -> running: the work runs and the gate is open
- *   running -> completed: SUCCESS, and its record is written
- *   running -> record-pending: SUCCESS, but its record write failed
- *   running -> retry-wait: a *_TRY_AGAIN result
- *   running -> idle: FAIL
- *   record-pending -> completed / store-error: a retried record write
- *       lands / the last one fails
- *   any but completed -> cancelled: cancel
- *   cancelled -> pending: restart
- *   any -> completed: times_run set to n > 0
- *   completed, store-error, record-pending -> idle: times_run set to 0
- *   any -> (gone): destroy
+ *   from                 event                                  to
+ *   (create)             the record cannot be read, or no       store-error
+ *                        first record can be written
+ *   (create)             the record says the task ran           completed
+ *   (create)             otherwise                              rest (idle)
+ *   idle, pending,       a trigger: probe, power-up, restart,   rest (pending,
+ *   retry-wait           a request, a deferred call             retry-wait)
+ *   idle, pending,       a callback starts, on any path         running
+ *   retry-wait,
+ *   cancelled
+ *   running              a scheduled run's SUCCESS, recorded    completed
+ *   running              a scheduled run's SUCCESS whose        record-pending
+ *                        record write failed
+ *   running              the callback returns otherwise         rest
+ *   record-pending       a retried record write lands           completed
+ *   record-pending       the last retried write fails           store-error
+ *   idle, pending,       cancel, destroy (running: the run      cancelled
+ *   retry-wait           ends first)
+ *   cancelled            restart                                rest
+ *   any                  times_run set to n > 0                 completed
+ *   record-pending,      times_run set to 0, or a record of 0   rest
+ *   completed,           read at hibernation restore
+ *   store-error
  *
+ * The last three states are settled: no scheduled run passes the gate.
  * execute_now() and the legacy execute_now_deferred() calls run the
- * callback ("running") whatever the state and change none of it.  While
- * the task's device is suspended, deferred work waits for its resume.
- * Reaching completed or store-error sends a uevent (st_announce()).
+ * callback whatever the state (DMF runs them whatever the once state);
+ * they enter running only from an unsettled state and change nothing
+ * else.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -47,6 +64,7 @@
 #include <linux/acpi.h>
 #include <linux/ctype.h>
 #include <linux/device.h>
+#include <linux/hashtable.h>
 #include <linux/module.h>
 #include <linux/of.h>
 #include <linux/platform_device.h>
@@ -54,6 +72,7 @@
 #include <linux/property.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
+#include <linux/stringhash.h>
 #include <linux/workqueue.h>
 
 #include "scheduled_task.h"
@@ -74,8 +93,14 @@ static struct workqueue_struct *st_wq;
 static const struct device_type *
 st_device_type(const struct scheduled_task_config *cfg);
 
-/* Serializes the duplicate-name check with device_add(). */
+/*
+ * The live tasks by class device name and, for persistent ones, by record
+ * key, so that create refuses a duplicate without a walk over every task.
+ * st_create_lock serializes the check with device_add() and device_del().
+ */
 static DEFINE_MUTEX(st_create_lock);
+static DEFINE_HASHTABLE(st_by_name, 10);
+static DEFINE_HASHTABLE(st_by_key, 10);
 
 /* One execute_now_deferred() call waiting to run. */
 struct st_call {
@@ -115,49 +140,101 @@ const char *st_result_name(enum scheduled_task_result result)
 }
 EXPORT_SYMBOL_IF_KUNIT(st_result_name);
 
-static const char *st_state_locked(struct scheduled_task *task)
-{
-	const char *state;
+/* ---- State and transitions ------------------------------------------- */
 
+static const char *const st_state_names[] = {
+	[ST_IDLE] = "idle",
+	[ST_PENDING] = "pending",
+	[ST_RETRY_WAIT] = "retry-wait",
+	[ST_RUNNING] = "running",
+	[ST_CANCELLED] = "cancelled",
+	[ST_RECORD_PENDING] = "record-pending",
+	[ST_COMPLETED] = "completed",
+	[ST_STORE_ERROR] = "store-error",
+};
+
+/* The task has answered its once question: no scheduled run any more. */
+static bool st_settled(enum st_state state)
+{
+	return state == ST_RECORD_PENDING || state == ST_COMPLETED ||
+	       state == ST_STORE_ERROR;
+}
+
+/* The one place the state changes. */
+static void st_set_state_locked(struct scheduled_task *task,
+				enum st_state state)
+{
 	lockdep_assert_held(&task->lock);
-	if (task->store_error)
-		state = "store-error";
-	else if (task->running)
-		state = "running";
-	else if (task->record_pending)
-		state = "record-pending";
-	else if (task->completed)
-		state = "completed";
-	else if (task->cancelled)
-		state = "cancelled";
-	else if (task->armed == ST_ARMED_RETRY)
-		state = "retry-wait";
-	else if (task->armed == ST_ARMED_RUN || task->ex_requests ||
-		 !list_empty(&task->legacy_calls) || task->held)
-		state = "pending";
-	else
-		state = "idle";
-	return state;
+
+	if (state == task->state)
+		return;
+	trace_scheduled_task_state(task, task->state, state);
+	if (state == ST_COMPLETED || state == ST_STORE_ERROR)
+		task->announce = true;
+	task->state = state;
+}
+
+/* What an unsettled task that runs nothing waits for (see the table). */
+static enum st_state st_rest_locked(struct scheduled_task *task)
+{
+	lockdep_assert_held(&task->lock);
+
+	if (task->gate != ST_GATE_OPEN)
+		return ST_CANCELLED;
+	if (task->armed == ST_ARMED_RETRY)
+		return ST_RETRY_WAIT;
+	if (task->armed == ST_ARMED_RUN || task->ex_requests ||
+	    !list_empty(&task->legacy_calls))
+		return ST_PENDING;
+	return ST_IDLE;
+}
+
+/* After its requests or gate changed, an unsettled idle task rests. */
+static void st_settle_locked(struct scheduled_task *task)
+{
+	if (task->state != ST_RUNNING && !st_settled(task->state))
+		st_set_state_locked(task, st_rest_locked(task));
+}
+
+/* The run count became @times_run: completed, or unsettled again at 0. */
+static void st_count_locked(struct scheduled_task *task, u32 times_run)
+{
+	if (times_run)
+		st_set_state_locked(task, ST_COMPLETED);
+	else if (st_settled(task->state))
+		st_set_state_locked(task, st_rest_locked(task));
+}
+
+/*
+ * The gate every scheduled run passes, when it is armed and again when it
+ * would call the client: probe, resume and restart runs, retries and
+ * execute_now_deferred_ex() requests.  Not once the task has settled, nor
+ * while cancelled or dying.  execute_now() and the legacy deferred calls
+ * do not pass here: DMF runs them whatever the once state.
+ */
+static bool st_may_run_locked(struct scheduled_task *task)
+{
+	lockdep_assert_held(&task->lock);
+
+	return task->gate == ST_GATE_OPEN && !st_settled(task->state);
 }
 
 /**
  * st_state_name() - the task's state as the sysfs ``state`` attribute says it
  * @task: the task
  *
- * Derived from the flags rather than kept, so it cannot disagree with them.
- *
  * Context: any; takes @task->lock.
  * Return: a static string.
  */
 const char *st_state_name(struct scheduled_task *task)
 {
-	const char *state;
+	enum st_state state;
 	unsigned long flags;
 
 	spin_lock_irqsave(&task->lock, flags);
-	state = st_state_locked(task);
+	state = task->state;
 	spin_unlock_irqrestore(&task->lock, flags);
-	return state;
+	return st_state_names[state];
 }
 EXPORT_SYMBOL_IF_KUNIT(st_state_name);
 
@@ -166,29 +243,28 @@ EXPORT_SYMBOL_IF_KUNIT(st_state_name);
  * "completed" (the one-time work is done, in this boot or, for a
  * persistent task, an earlier one) or "store-error" (it needs an
  * administrator).  A KOBJ_CHANGE uevent on the task's class device with
- * STATE=<state>, once per arrival: called after every change that may
- * lead there, it stays quiet while the state is the one last announced.
+ * STATE=<state>, once per arrival (st_set_state_locked() marks them).
+ * Called in process context after each change that may lead there.
  */
 static void st_announce(struct scheduled_task *task)
 {
 	char env[32], *envp[] = { env, NULL };
-	const char *state;
-	bool send = false;
+	enum st_state state;
+	bool send;
 
 	spin_lock_irq(&task->lock);
-	state = st_state_locked(task);
-	if (strcmp(state, "completed") && strcmp(state, "store-error")) {
-		task->announced = NULL;
-	} else if (state != task->announced) {
-		task->announced = state;
-		send = true;
-	}
+	state = task->state;
+	send = task->announce &&
+	       (state == ST_COMPLETED || state == ST_STORE_ERROR);
+	task->announce = false;
 	spin_unlock_irq(&task->lock);
 	if (!send)
 		return;
-	snprintf(env, sizeof(env), "STATE=%s", state);
+	snprintf(env, sizeof(env), "STATE=%s", st_state_names[state]);
 	kobject_uevent_env(&task->dev.kobj, KOBJ_CHANGE, envp);
 }
+
+/* ---- Triggers and runs ----------------------------------------------- */
 
 /* How much a power-up may have lost: OFF > SUSPENDED > RUNTIME > none. */
 static int st_power_loss(enum scheduled_task_power_state state)
@@ -206,27 +282,11 @@ static int st_power_loss(enum scheduled_task_power_state state)
 }
 
 /*
- * The gate every scheduled run passes, when it is armed and again when it
- * would call the client: probe, resume and restart runs, retries and
- * execute_now_deferred_ex() requests.  Not once a run succeeded (or its
- * success is still being recorded), nor while cancelled or dying, nor
- * without a usable record.  execute_now() and the legacy deferred calls
- * do not pass here: DMF runs them whatever the once state.
- */
-static bool st_may_run_locked(struct scheduled_task *task)
-{
-	lockdep_assert_held(&task->lock);
-
-	return !task->completed && !task->record_pending && !task->cancelled &&
-	       !task->dying && !task->store_error;
-}
-
-/*
- * Arm the delayed work unless the task is done, stopped, or already
- * armed.  One timer at a time: a trigger that finds it armed joins the
- * armed run, and a power-up that joins it (a retry waiting, an earlier
- * power-up not yet run) still makes that run report the greater loss of
- * power, so the callback learns that the device was powered down.
+ * Arm the delayed work unless the gate is shut.  One timer at a time: a
+ * trigger that finds a run or retry armed (or fired and waiting for
+ * resume) joins it, and a power-up that joins it still makes that run
+ * report the greater loss of power, so the callback learns that the
+ * device was powered down.
  */
 static void st_arm_locked(struct scheduled_task *task, enum st_armed why,
 			  unsigned int delay_ms,
@@ -236,14 +296,15 @@ static void st_arm_locked(struct scheduled_task *task, enum st_armed why,
 
 	if (!st_may_run_locked(task))
 		return;
-	if (!queue_delayed_work(task->wq, &task->dwork,
-				msecs_to_jiffies(delay_ms))) {
+	if (task->armed != ST_ARMED_NONE) {
 		if (st_power_loss(state) > st_power_loss(task->dwork_state))
 			task->dwork_state = state;
 		return;
 	}
 	task->armed = why;
 	task->dwork_state = state;
+	queue_delayed_work(task->wq, &task->dwork, msecs_to_jiffies(delay_ms));
+	st_settle_locked(task);
 	dev_dbg(&task->dev, "%s armed, %u ms\n",
 		why == ST_ARMED_RETRY ? "retry" : "run", delay_ms);
 }
@@ -272,7 +333,8 @@ st_invoke(struct scheduled_task *task, void *context,
 	lockdep_assert_held(&task->run_lock);
 
 	spin_lock_irq(&task->lock);
-	task->running = true;
+	if (!st_settled(task->state))
+		st_set_state_locked(task, ST_RUNNING);
 	task->runs++;
 	spin_unlock_irq(&task->lock);
 	WRITE_ONCE(task->runner, current);
@@ -296,17 +358,16 @@ st_invoke(struct scheduled_task *task, void *context,
 }
 
 /*
- * The end of an invocation, published in one step: no longer running, its
- * result, and for a scheduled run (@retry) the retry the result asks for.
- * A success was recorded before (st_complete()), so no reader sees
- * "success" next to the count from before it.  Then the state reached, if
- * user space waits for it, is announced.
+ * The end of an invocation, published in one step: its result, for a
+ * scheduled run (@retry) the retry the result asks for, and the state the
+ * task comes to rest in.  A success was recorded before (st_complete()),
+ * so no reader sees "success" next to the count from before it.  Then the
+ * state reached, if user space waits for it, is announced.
  */
 static void st_finish(struct scheduled_task *task,
 		      enum scheduled_task_result result, bool retry)
 {
 	spin_lock_irq(&task->lock);
-	task->running = false;
 	task->last_result = result;
 	if (retry && result == SCHEDULED_TASK_SUCCESS_TRY_AGAIN)
 		st_arm_locked(task, ST_ARMED_RETRY, task->cfg.retry_ms_on_success,
@@ -314,6 +375,8 @@ static void st_finish(struct scheduled_task *task,
 	else if (retry && result == SCHEDULED_TASK_FAIL_TRY_AGAIN)
 		st_arm_locked(task, ST_ARMED_RETRY, task->cfg.retry_ms_on_fail,
 			      SCHEDULED_TASK_POWER_NONE);
+	if (task->state == ST_RUNNING)
+		st_set_state_locked(task, st_rest_locked(task));
 	spin_unlock_irq(&task->lock);
 	st_announce(task);
 }
@@ -335,8 +398,7 @@ static int st_record_success(struct scheduled_task *task)
 		task->times_run = n + 1;
 	spin_lock_irq(&task->lock);
 	if (!err) {
-		task->completed = true;
-		task->record_pending = false;
+		st_set_state_locked(task, ST_COMPLETED);
 		task->ex_requests = 0;
 	}
 	spin_unlock_irq(&task->lock);
@@ -363,14 +425,14 @@ static bool st_record_retry(struct scheduled_task *task)
 {
 	lockdep_assert_held(&task->lock);
 
-	if (task->record_tries < ST_RECORD_TRIES && !task->dying) {
+	if (task->record_tries < ST_RECORD_TRIES &&
+	    task->gate != ST_GATE_DYING) {
 		queue_delayed_work(st_wq, &task->record_work,
 				   msecs_to_jiffies(st_record_retry_ms <<
 						    (task->record_tries - 1)));
 		return false;
 	}
-	task->record_pending = false;
-	task->store_error = true;
+	st_set_state_locked(task, ST_STORE_ERROR);
 	return true;
 }
 
@@ -383,7 +445,7 @@ static void st_complete(struct scheduled_task *task)
 	dev_err(&task->dev, "cannot record completion in store %s: %d; trying again\n",
 		st_store_name(task), err);
 	spin_lock_irq(&task->lock);
-	task->record_pending = true;
+	st_set_state_locked(task, ST_RECORD_PENDING);
 	task->record_tries = 1;
 	st_record_retry(task);
 	spin_unlock_irq(&task->lock);
@@ -402,7 +464,7 @@ static void st_record_work_fn(struct work_struct *work)
 	mutex_lock(&task->run_lock);
 	spin_lock_irq(&task->lock);
 	tries = ++task->record_tries;
-	pending = task->record_pending;
+	pending = task->state == ST_RECORD_PENDING;
 	spin_unlock_irq(&task->lock);
 	if (!pending) {
 		mutex_unlock(&task->run_lock);
@@ -468,24 +530,14 @@ st_run(struct scheduled_task *task, enum scheduled_task_power_state state)
 }
 
 /*
- * Work items that find the device suspended (possible only on a client
- * workqueue that is not freezable) note it and leave; resume requeues them.
- * They look with run_lock held, so that once st_pm_suspend() has taken
- * and dropped run_lock, no work item of the task calls the client.  A
- * cancelled or dying task holds nothing: resume must not requeue work
- * that stop has already cancelled.
+ * Work items that start while the device is suspended (possible only on a
+ * client workqueue that is not freezable) leave their request in place;
+ * resume queues them again (st_wake()).  They look with run_lock held, so
+ * that once st_pm_suspend() has taken and dropped run_lock, no work item
+ * of the task calls the client.  A cancel or destroy drops the requests,
+ * so a work item queued before it, or by a resume racing it, finds
+ * nothing to do.
  */
-static bool st_hold_if_suspended(struct scheduled_task *task, unsigned int what)
-{
-	lockdep_assert_held(&task->run_lock);
-	lockdep_assert_held(&task->lock);
-
-	if (!task->suspended)
-		return false;
-	task->held |= what;
-	return true;
-}
-
 static void st_dwork_fn(struct work_struct *work)
 {
 	struct scheduled_task *task =
@@ -494,8 +546,7 @@ static void st_dwork_fn(struct work_struct *work)
 
 	mutex_lock(&task->run_lock);
 	spin_lock_irq(&task->lock);
-	if (!task->cancelled && !task->dying &&
-	    st_hold_if_suspended(task, ST_HELD_DWORK)) {
+	if (task->armed == ST_ARMED_NONE || task->suspended) {
 		spin_unlock_irq(&task->lock);
 		mutex_unlock(&task->run_lock);
 		return;
@@ -516,8 +567,7 @@ static void st_ex_work_fn(struct work_struct *work)
 	for (;;) {
 		mutex_lock(&task->run_lock);
 		spin_lock_irq(&task->lock);
-		if (!task->ex_requests || task->cancelled || task->dying ||
-		    st_hold_if_suspended(task, ST_HELD_EX)) {
+		if (!task->ex_requests || task->suspended) {
 			spin_unlock_irq(&task->lock);
 			mutex_unlock(&task->run_lock);
 			return;
@@ -541,8 +591,7 @@ static void st_legacy_work_fn(struct work_struct *work)
 		mutex_lock(&task->run_lock);
 		spin_lock_irq(&task->lock);
 		call = NULL;
-		if (!task->cancelled && !task->dying &&
-		    !st_hold_if_suspended(task, ST_HELD_LEGACY))
+		if (!task->suspended)
 			call = list_first_entry_or_null(&task->legacy_calls,
 							struct st_call, node);
 		if (call)
@@ -574,6 +623,8 @@ static int st_power_up(struct scheduled_task *task,
 	}
 	return st_run(task, state) == SCHEDULED_TASK_FAIL ? -EIO : 0;
 }
+
+/* ---- Create: validation, identity, publication ----------------------- */
 
 static bool st_valid_name(const char *name)
 {
@@ -787,12 +838,31 @@ static struct scheduled_task *st_alloc(struct device *client,
 	return task;
 }
 
-static int st_same_key(struct device *dev, const void *key)
+static u32 st_name_hash(const char *name)
 {
-	struct scheduled_task *task = st_from_dev(dev);
+	return full_name_hash(NULL, name, strlen(name));
+}
 
-	return task->cfg.persistence == SCHEDULED_TASK_PERSISTENT &&
-	       !strcmp(task->key, key);
+static struct scheduled_task *st_find_name(const char *name)
+{
+	struct scheduled_task *task;
+
+	lockdep_assert_held(&st_create_lock);
+	hash_for_each_possible(st_by_name, task, name_node, st_name_hash(name))
+		if (!strcmp(dev_name(&task->dev), name))
+			return task;
+	return NULL;
+}
+
+static struct scheduled_task *st_find_key(const char *key, u32 key_hash)
+{
+	struct scheduled_task *task;
+
+	lockdep_assert_held(&st_create_lock);
+	hash_for_each_possible(st_by_key, task, key_node, key_hash)
+		if (!strcmp(task->key, key))
+			return task;
+	return NULL;
 }
 
 /*
@@ -801,7 +871,8 @@ static int st_same_key(struct device *dev, const void *key)
  */
 static int st_add(struct scheduled_task *task)
 {
-	struct device *other;
+	bool persistent = task->cfg.persistence == SCHEDULED_TASK_PERSISTENT;
+	struct scheduled_task *other;
 	int err;
 
 	err = dev_set_name(&task->dev, "%s:%s", dev_name(task->client),
@@ -810,25 +881,36 @@ static int st_add(struct scheduled_task *task)
 		return err;
 
 	mutex_lock(&st_create_lock);
-	other = class_find_device_by_name(&st_class, dev_name(&task->dev));
-	if (other) {
+	other = persistent ? st_find_key(task->key, task->key_hash) : NULL;
+	if (st_find_name(dev_name(&task->dev))) {
 		dev_err(task->client, "scheduled task %s already exists\n",
 			task->name);
-	} else if (task->cfg.persistence == SCHEDULED_TASK_PERSISTENT) {
-		other = class_find_device(&st_class, NULL, task->key,
-					  st_same_key);
-		if (other)
-			dev_err(task->client, "persistent task %s: task %s has the same record key %s (two devices with one firmware node?)\n",
-				task->name, dev_name(other), task->key);
-	}
-	if (other) {
-		put_device(other);
+		err = -EEXIST;
+	} else if (other) {
+		dev_err(task->client, "persistent task %s: task %s has the same record key %s (two devices with one firmware node?)\n",
+			task->name, dev_name(&other->dev), task->key);
 		err = -EEXIST;
 	} else {
 		err = device_add(&task->dev);
 	}
+	if (!err) {
+		hash_add(st_by_name, &task->name_node,
+			 st_name_hash(dev_name(&task->dev)));
+		if (persistent)
+			hash_add(st_by_key, &task->key_node, task->key_hash);
+	}
 	mutex_unlock(&st_create_lock);
 	return err;
+}
+
+/* Undo st_add(): no sysfs file of the task is in use when this returns. */
+static void st_del(struct scheduled_task *task)
+{
+	mutex_lock(&st_create_lock);
+	device_del(&task->dev);
+	hash_del(&task->name_node);
+	hash_del(&task->key_node);	/* unhashed if not persistent: no-op */
+	mutex_unlock(&st_create_lock);
 }
 
 /*
@@ -859,9 +941,9 @@ static void st_load_times_run(struct scheduled_task *task)
 
 	spin_lock_irq(&task->lock);
 	if (err)
-		task->store_error = true;
+		st_set_state_locked(task, ST_STORE_ERROR);
 	else
-		task->completed = n > 0;
+		st_count_locked(task, n);
 	spin_unlock_irq(&task->lock);
 
 	if (err)
@@ -917,7 +999,8 @@ static int st_publish(struct scheduled_task *task)
 	if (task->cfg.persistence == SCHEDULED_TASK_PERSISTENT) {
 		err = st_store_attach(task);
 		if (err) {
-			device_unregister(&task->dev);
+			st_del(task);
+			put_device(&task->dev);
 			return err;
 		}
 		st_load_times_run(task);
@@ -947,6 +1030,8 @@ static int st_first_trigger(struct scheduled_task *task)
 	return st_run(task, SCHEDULED_TASK_POWER_NONE) == SCHEDULED_TASK_FAIL ?
 	       -EIO : 0;
 }
+
+/* ---- The API --------------------------------------------------------- */
 
 /**
  * scheduled_task_create() - create a task and run its probe-time trigger
@@ -1041,45 +1126,40 @@ devm_scheduled_task_create(struct device *dev,
 }
 EXPORT_SYMBOL_NS_GPL(devm_scheduled_task_create, SCHEDULED_TASK);
 
-/* Stop everything; wait for it unless called from the task's own callback. */
-static void st_stop(struct scheduled_task *task, bool dying)
+/*
+ * Close the gate, drop every request and take back the queued work, in
+ * one step under the lock, so that a restart() that comes after it arms
+ * work that stays armed.  Then, unless called from the task's own
+ * callback, wait for the work items and runs already under way: they
+ * find no request, or a closed gate.
+ */
+static void st_stop(struct scheduled_task *task, enum st_gate gate)
 {
 	LIST_HEAD(dropped);
-	bool self = st_is_self(task);
 
 	spin_lock_irq(&task->lock);
-	task->cancelled = true;
-	task->dying |= dying;
+	if (task->gate != ST_GATE_DYING)
+		task->gate = gate;
 	task->ex_requests = 0;
-	task->held = 0;
 	task->armed = ST_ARMED_NONE;
 	list_splice_init(&task->legacy_calls, &dropped);
+	cancel_delayed_work(&task->dwork);
+	cancel_work(&task->ex_work);
+	cancel_work(&task->legacy_work);
+	st_settle_locked(task);
 	spin_unlock_irq(&task->lock);
 	st_free_calls(&dropped);
-
-	if (self) {
-		cancel_delayed_work(&task->dwork);
-		cancel_work(&task->ex_work);
-		cancel_work(&task->legacy_work);
+	if (st_is_self(task))
 		return;
-	}
-	cancel_delayed_work_sync(&task->dwork);
-	cancel_work_sync(&task->ex_work);
-	cancel_work_sync(&task->legacy_work);
-	/*
-	 * A restart() between the unlock above and the cancel armed the
-	 * delayed work, which the cancel then took back: the task is not
-	 * armed, whatever that restart noted.
-	 */
-	spin_lock_irq(&task->lock);
-	if (!delayed_work_pending(&task->dwork))
-		task->armed = ST_ARMED_NONE;
-	spin_unlock_irq(&task->lock);
+
+	flush_work(&task->dwork.work);
+	flush_work(&task->ex_work);
+	flush_work(&task->legacy_work);
 	/* Wait for a run in a caller's thread (immediate, execute_now). */
 	mutex_lock(&task->run_lock);
 	mutex_unlock(&task->run_lock);
 	/* A record still to write gets its last try now (no requeue: dying). */
-	if (dying)
+	if (gate == ST_GATE_DYING)
 		flush_delayed_work(&task->record_work);
 }
 
@@ -1122,8 +1202,8 @@ void scheduled_task_destroy(struct scheduled_task *task)
 	 * callbacks under way and none starts after it, so nothing reaches
 	 * the store once it is detached below.
 	 */
-	device_del(&task->dev);
-	st_stop(task, true);
+	st_del(task);
+	st_stop(task, ST_GATE_DYING);
 	dev_dbg(&task->dev, "destroyed\n");
 	mutex_lock(&task->store_lock);
 	st_store_detach(task);
@@ -1149,7 +1229,7 @@ void scheduled_task_cancel(struct scheduled_task *task)
 	if (st_invalid_task(task, __func__))
 		return;
 
-	st_stop(task, false);
+	st_stop(task, ST_GATE_CANCELLED);
 	dev_dbg(&task->dev, "cancelled\n");
 }
 EXPORT_SYMBOL_NS_GPL(scheduled_task_cancel, SCHEDULED_TASK);
@@ -1173,13 +1253,14 @@ void scheduled_task_restart(struct scheduled_task *task)
 		return;
 
 	spin_lock_irqsave(&task->lock, flags);
-	if (!task->dying) {
-		task->cancelled = false;
+	if (task->gate != ST_GATE_DYING) {
+		task->gate = ST_GATE_OPEN;
 		if (task->cfg.when != SCHEDULED_TASK_ON_DEMAND &&
 		    task->cfg.mode == SCHEDULED_TASK_DEFERRED)
 			st_arm_locked(task, ST_ARMED_RUN,
 				      task->cfg.initial_delay_ms,
 				      SCHEDULED_TASK_POWER_NONE);
+		st_settle_locked(task);
 	}
 	spin_unlock_irqrestore(&task->lock, flags);
 	dev_dbg(&task->dev, "restarted\n");
@@ -1218,7 +1299,7 @@ scheduled_task_execute_now(struct scheduled_task *task, void *context)
 	might_sleep();
 
 	mutex_lock(&task->run_lock);
-	if (READ_ONCE(task->dying)) {
+	if (READ_ONCE(task->gate) == ST_GATE_DYING) {
 		result = SCHEDULED_TASK_RESULT_INVALID;
 	} else {
 		result = st_invoke(task, context, SCHEDULED_TASK_POWER_NONE);
@@ -1259,14 +1340,13 @@ int scheduled_task_execute_now_deferred(struct scheduled_task *task,
 	call->context = context;
 
 	spin_lock_irqsave(&task->lock, flags);
-	if (task->cancelled || task->dying) {
+	if (task->gate != ST_GATE_OPEN) {
 		err = -ECANCELED;
 	} else {
 		list_add_tail(&call->node, &task->legacy_calls);
 		if (!task->suspended)
 			queue_work(task->wq, &task->legacy_work);
-		else
-			task->held |= ST_HELD_LEGACY;
+		st_settle_locked(task);
 	}
 	spin_unlock_irqrestore(&task->lock, flags);
 
@@ -1301,14 +1381,13 @@ int scheduled_task_execute_now_deferred_ex(struct scheduled_task *task)
 		return -EINVAL;
 
 	spin_lock_irqsave(&task->lock, flags);
-	if (task->cancelled || task->dying) {
+	if (task->gate != ST_GATE_OPEN) {
 		err = -ECANCELED;
-	} else if (!task->completed) {
+	} else if (st_may_run_locked(task)) {
 		task->ex_requests++;
 		if (!task->suspended)
 			queue_work(task->wq, &task->ex_work);
-		else
-			task->held |= ST_HELD_EX;
+		st_settle_locked(task);
 	}
 	spin_unlock_irqrestore(&task->lock, flags);
 	if (err)
@@ -1381,9 +1460,7 @@ int scheduled_task_times_run_set(struct scheduled_task *task, u32 times_run)
 		task->times_run = times_run;
 		task->store_read_err = 0;
 		spin_lock_irq(&task->lock);
-		task->completed = times_run > 0;
-		task->store_error = false;
-		task->record_pending = false;
+		st_count_locked(task, times_run);
 		spin_unlock_irq(&task->lock);
 	}
 	mutex_unlock(&task->store_lock);
@@ -1486,6 +1563,8 @@ void st_flush(struct scheduled_task *task)
 }
 EXPORT_SYMBOL_IF_KUNIT(st_flush);
 
+/* ---- System sleep ---------------------------------------------------- */
+
 /*
  * System sleep.  The PM core calls these after the client's own callbacks.
  * Suspend waits for a callback that is running (on a client workqueue
@@ -1506,20 +1585,21 @@ static int st_pm_suspend(struct device *dev)
 	return 0;
 }
 
-/* Let deferred work go again, requeueing what found the device asleep. */
+/*
+ * Let deferred work go again: queue each work item whose request is still
+ * there (it found the device asleep, or was asked for meanwhile).  A
+ * queued item with nothing left to do returns at once.
+ */
 static void st_wake(struct scheduled_task *task)
 {
 	spin_lock_irq(&task->lock);
 	task->suspended = false;
-	if (task->dying)
-		task->held = 0;
-	if (task->held & ST_HELD_DWORK)
+	if (task->armed != ST_ARMED_NONE && !delayed_work_pending(&task->dwork))
 		queue_delayed_work(task->wq, &task->dwork, 0);
-	if (task->held & ST_HELD_EX)
+	if (task->ex_requests)
 		queue_work(task->wq, &task->ex_work);
-	if (task->held & ST_HELD_LEGACY)
+	if (!list_empty(&task->legacy_calls))
 		queue_work(task->wq, &task->legacy_work);
-	task->held = 0;
 	spin_unlock_irq(&task->lock);
 }
 

@@ -19,17 +19,37 @@
 /* "<driver>/<device>/<task>", the key of a task's persistent record. */
 #define ST_KEY_MAX	128
 
+/*
+ * Where a task is in its life, as the sysfs "state" attribute says it.
+ * The transitions are listed at the top of scheduled_task.c; only
+ * st_set_state_locked() changes the state.  The last three are "settled":
+ * the task has answered its once question and scheduled runs no longer
+ * pass the gate.
+ */
+enum st_state {
+	ST_IDLE,		/* nothing scheduled or requested */
+	ST_PENDING,		/* a run is scheduled, requested or queued */
+	ST_RETRY_WAIT,		/* a *_TRY_AGAIN retry is armed */
+	ST_RUNNING,		/* the callback is executing */
+	ST_CANCELLED,		/* cancelled (or being destroyed) */
+	ST_RECORD_PENDING,	/* succeeded; its record is being written */
+	ST_COMPLETED,		/* succeeded and recorded */
+	ST_STORE_ERROR,		/* no usable record: runs would not count */
+};
+
+/* What may start work: a cancel closes the gate until restart. */
+enum st_gate {
+	ST_GATE_OPEN,
+	ST_GATE_CANCELLED,	/* scheduled_task_cancel() */
+	ST_GATE_DYING,		/* scheduled_task_destroy(): for good */
+};
+
 /* What the delayed work (DMF's timer) is armed for. */
 enum st_armed {
 	ST_ARMED_NONE,
 	ST_ARMED_RUN,		/* a scheduled run: probe, resume, restart */
 	ST_ARMED_RETRY,		/* a *_TRY_AGAIN retry */
 };
-
-/* Work items that found the device suspended and wait for its resume. */
-#define ST_HELD_DWORK	BIT(0)
-#define ST_HELD_EX	BIT(1)
-#define ST_HELD_LEGACY	BIT(2)
 
 struct st_store_ops;
 
@@ -48,6 +68,8 @@ struct st_store_ops;
  *	firmware node, "<driver>/<dev_name>/<task>", whose record is taken
  *	over; NULL when there is none.
  * @former_hash: st_record_key_hash() of @former_key.
+ * @name_node: in the live tasks by class device name.
+ * @key_node: in the live persistent tasks by @key_hash.
  * @wq: workqueue for deferred runs.
  * @run_lock: held across every callback invocation, so two never overlap.
  * @run_key: lockdep class of @run_lock, per task, so a callback may run
@@ -69,24 +91,20 @@ struct st_store_ops;
  *	task, else as the store last read or wrote it, so that reading it
  *	never reaches the store.  Under @store_lock, like the two above.
  * @lock: protects the fields below; taken from atomic context.
- * @completed: a run returned %SCHEDULED_TASK_SUCCESS (or times_run != 0).
- * @cancelled: scheduled_task_cancel() was called and no restart since.
- * @dying: scheduled_task_destroy() has begun.
- * @suspended: the class device is suspended: deferred work waits.
- * @store_error: the store could not be read or written: no runs.
- * @record_pending: a success whose record write failed: no runs while
- *	@record_work retries the write.
- * @record_tries: writes of that record so far.
- * @running: a callback is executing.
- * @armed: what @dwork is armed for.
- * @held: ST_HELD_* work items to requeue on resume.
+ * @state: where the task is in its life (enum st_state).
+ * @gate: whether work may start (enum st_gate).
+ * @announce: @state has become completed or store-error and user space
+ *	has not been told yet (st_announce()).
+ * @suspended: the class device is suspended: deferred work waits, its
+ *	requests kept, until resume queues it again.
+ * @record_tries: writes of a success's record so far (record-pending).
+ * @armed: what @dwork is armed for; stays set while a fired @dwork waits
+ *	for resume.
  * @dwork_state: previous_state for the next @dwork run.
  * @ex_requests: execute_now_deferred_ex() requests not yet run.
  * @legacy_calls: queued execute_now_deferred() calls (struct st_call).
  * @last_result: result of the most recent invocation.
  * @runs: callback invocations since create, all paths.
- * @announced: the state last announced by uevent (st_announce()), NULL
- *	when the task has left it since.
  * @dwork: scheduled runs and retries (DMF's timer).
  * @ex_work: drains @ex_requests.
  * @legacy_work: drains @legacy_calls.
@@ -101,6 +119,7 @@ struct scheduled_task {
 	u32 key_hash;
 	const char *former_key;
 	u32 former_hash;
+	struct hlist_node name_node, key_node;
 	struct workqueue_struct *wq;
 
 	struct mutex run_lock;		/* one invocation at a time */
@@ -115,23 +134,18 @@ struct scheduled_task {
 	int store_read_err;
 	u32 times_run;
 
-	spinlock_t lock;		/* the flags below; atomic-safe */
-	bool completed;
-	bool cancelled;
-	bool dying;
+	spinlock_t lock;		/* the fields below; atomic-safe */
+	enum st_state state;
+	enum st_gate gate;
+	bool announce;
 	bool suspended;
-	bool store_error;
-	bool record_pending;
 	unsigned int record_tries;
-	bool running;
 	enum st_armed armed;
-	unsigned int held;
 	enum scheduled_task_power_state dwork_state;
 	unsigned int ex_requests;
 	struct list_head legacy_calls;
 	enum scheduled_task_result last_result;
 	u64 runs;
-	const char *announced;
 
 	struct delayed_work dwork;
 	struct work_struct ex_work;

@@ -70,7 +70,6 @@ static bool st_efivar_plain(u8 c)
 /* Percent-encoding: injective, see the top of this file. */
 VISIBLE_IF_KUNIT void st_efivar_name(efi_char16_t *name, size_t len, const char *key)
 {
-	static const char hex[] = "0123456789ABCDEF";
 	const char *prefix = ST_EFI_PREFIX;
 	size_t i = 0;
 
@@ -84,8 +83,8 @@ VISIBLE_IF_KUNIT void st_efivar_name(efi_char16_t *name, size_t len, const char 
 			continue;
 		}
 		name[i++] = '%';
-		name[i++] = hex[c >> 4];
-		name[i++] = hex[c & 15];
+		name[i++] = hex_asc_upper_hi(c);
+		name[i++] = hex_asc_upper_lo(c);
 	}
 	name[i] = 0;
 }

@@ -1075,12 +1075,17 @@ static void b15_restart_reschedules_deferred(struct kunit *test)
  * cancel() racing restart(): whatever the order, a task that says
  * "pending" has its delayed work armed.  A restart between cancel's
  * unlock and its cancel_delayed_work_sync() used to leave "armed" set
- * with nothing queued: "pending" forever.
+ * with nothing queued: "pending" forever.  And it must not be lost: right
+ * after a cancel returns, the task is cancelled (the last restart came
+ * before it) or pending (one came after it and armed the run).  A restart
+ * whose timer the cancel took back left the task open and "idle", with
+ * nothing armed, so it never ran.
  */
 struct st_racer {
 	struct scheduled_task *task;
 	int iterations;
 	atomic_t *stale;
+	atomic_t *lost;
 	struct completion done;
 };
 
@@ -1108,6 +1113,8 @@ static int st_canceller_loop(void *data)
 		if (!strcmp(st_state_name(r->task), "pending") &&
 		    !delayed_work_pending(&r->task->dwork))
 			atomic_inc(r->stale);
+		if (!strcmp(st_state_name(r->task), "idle"))
+			atomic_inc(r->lost);
 		cond_resched();
 	}
 	complete(&r->done);
@@ -1118,7 +1125,7 @@ static void b15_cancel_racing_restart_leaves_nothing_stale(struct kunit *test)
 {
 	struct st_rec *rec = st_rec_new(test);
 	struct scheduled_task_config cfg = st_cfg("racy", rec, NP, DEF, PROBE);
-	atomic_t stale = ATOMIC_INIT(0);
+	atomic_t stale = ATOMIC_INIT(0), lost = ATOMIC_INIT(0);
 	struct st_racer r[2];
 	struct task_struct *t;
 	int i;
@@ -1129,6 +1136,7 @@ static void b15_cancel_racing_restart_leaves_nothing_stale(struct kunit *test)
 		r[i].task = r[0].task;
 		r[i].iterations = 5000;
 		r[i].stale = &stale;
+		r[i].lost = &lost;
 		init_completion(&r[i].done);
 		t = kthread_run(i ? st_canceller_loop : st_restarter, &r[i],
 				"st-race/%d", i);
@@ -1138,6 +1146,8 @@ static void b15_cancel_racing_restart_leaves_nothing_stale(struct kunit *test)
 		KUNIT_ASSERT_GT(test, wait_for_completion_timeout(&r[i].done,
 								  10 * ST_WAIT), 0UL);
 	KUNIT_EXPECT_EQ(test, atomic_read(&stale), 0);
+	KUNIT_EXPECT_EQ_MSG(test, atomic_read(&lost), 0,
+			    "restarts lost to a racing cancel");
 	scheduled_task_cancel(r[0].task);
 	KUNIT_EXPECT_STREQ(test, st_state_name(r[0].task), "cancelled");
 	KUNIT_EXPECT_EQ(test, st_calls(rec), 0);
@@ -1184,7 +1194,7 @@ static int st_fake_write(struct scheduled_task *task, u32 times_run)
 		return -EINTR;
 	st_fake.after_detach += st_fake.detached;
 	st_fake.writes++;
-	if (task->completed)
+	if (READ_ONCE(task->state) == ST_COMPLETED)
 		st_fake.completed_before_write = true;
 	if (st_fake.write_hold) {
 		complete(&st_fake.write_entered);

@@ -135,12 +135,14 @@ static int st_driver_users;
  */
 static void st_driver_gone(void)
 {
+	char dir[64];
 	struct path path;
 	int i;
 
+	snprintf(dir, sizeof(dir), "/sys/bus/platform/drivers/%s",
+		 st_client_driver.driver.name);
 	for (i = 0; i < 100; i++) {
-		if (kern_path("/sys/bus/platform/drivers/st-kunit-client", 0,
-			      &path))
+		if (kern_path(dir, 0, &path))
 			return;
 		path_put(&path);
 		msleep(100);

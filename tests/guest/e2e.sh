@@ -59,6 +59,10 @@ check "trace: scheduled_task_done with result and duration" \
 check "trace: scheduled_task_store read and write on efivar" sh -c \
 	"grep -q 'scheduled_task_store: task=$D:probe-imm-p backend=efivar op=read error=0' $TR/trace &&
 	 grep -q 'scheduled_task_store: task=$D:probe-imm-p backend=efivar op=write error=0' $TR/trace"
+check "trace: scheduled_task_state, a deferred task's whole life" sh -c \
+	"grep -q 'scheduled_task_state: task=$D:probe-def-np idle -> pending\$' $TR/trace &&
+	 grep -q 'scheduled_task_state: task=$D:probe-def-np pending -> running\$' $TR/trace &&
+	 grep -q 'scheduled_task_state: task=$D:probe-def-np running -> completed\$' $TR/trace"
 echo 0 >$TR/events/scheduled_task/enable
 for t in probe resume demand; do
 	for m in imm def; do

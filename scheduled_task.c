@@ -866,13 +866,40 @@ static struct scheduled_task *st_find_key(const char *key, u32 key_hash)
 }
 
 /*
- * Add the class device unless the client already has a task of that name,
- * or a persistent task's record key is another live task's.
+ * -EEXIST, with the reason logged, when the client already has a task of
+ * that name, when another device of the same name (on another bus) has
+ * one, since class device names "<device>:<task>" share one directory, or
+ * when a persistent task's record key is another live task's.
  */
+static int st_check_clash(struct scheduled_task *task)
+{
+	struct scheduled_task *other = st_find_name(dev_name(&task->dev));
+
+	if (other && other->client == task->client) {
+		dev_err(task->client, "scheduled task %s already exists\n",
+			task->name);
+		return -EEXIST;
+	}
+	if (other) {
+		dev_err(task->client, "scheduled task %s: %s is taken by a device of the same name on bus %s\n",
+			task->name, dev_name(&task->dev),
+			other->client->bus ? other->client->bus->name : "none");
+		return -EEXIST;
+	}
+	if (task->cfg.persistence != SCHEDULED_TASK_PERSISTENT)
+		return 0;
+	other = st_find_key(task->key, task->key_hash);
+	if (other) {
+		dev_err(task->client, "persistent task %s: task %s has the same record key %s (two devices with one firmware node?)\n",
+			task->name, dev_name(&other->dev), task->key);
+		return -EEXIST;
+	}
+	return 0;
+}
+
+/* Add the class device, and the task to the tables, unless it clashes. */
 static int st_add(struct scheduled_task *task)
 {
-	bool persistent = task->cfg.persistence == SCHEDULED_TASK_PERSISTENT;
-	struct scheduled_task *other;
 	int err;
 
 	err = dev_set_name(&task->dev, "%s:%s", dev_name(task->client),
@@ -881,22 +908,13 @@ static int st_add(struct scheduled_task *task)
 		return err;
 
 	mutex_lock(&st_create_lock);
-	other = persistent ? st_find_key(task->key, task->key_hash) : NULL;
-	if (st_find_name(dev_name(&task->dev))) {
-		dev_err(task->client, "scheduled task %s already exists\n",
-			task->name);
-		err = -EEXIST;
-	} else if (other) {
-		dev_err(task->client, "persistent task %s: task %s has the same record key %s (two devices with one firmware node?)\n",
-			task->name, dev_name(&other->dev), task->key);
-		err = -EEXIST;
-	} else {
+	err = st_check_clash(task);
+	if (!err)
 		err = device_add(&task->dev);
-	}
 	if (!err) {
 		hash_add(st_by_name, &task->name_node,
 			 st_name_hash(dev_name(&task->dev)));
-		if (persistent)
+		if (task->cfg.persistence == SCHEDULED_TASK_PERSISTENT)
 			hash_add(st_by_key, &task->key_node, task->key_hash);
 	}
 	mutex_unlock(&st_create_lock);

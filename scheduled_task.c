@@ -51,6 +51,8 @@
  *   record-pending,      times_run set to 0, or a record of 0   rest
  *   completed,           read at hibernation restore
  *   store-error
+ *   any                  the record cannot be read at           store-error
+ *                        hibernation restore
  *
  * The last three states are settled: no scheduled run passes the gate.
  * execute_now() and the legacy execute_now_deferred() calls run the
@@ -189,7 +191,7 @@ static enum st_state st_rest_locked(struct scheduled_task *task)
 	return ST_IDLE;
 }
 
-/* After its requests or gate changed, an unsettled idle task rests. */
+/* After its requests or gate changed, a task that runs nothing rests. */
 static void st_settle_locked(struct scheduled_task *task)
 {
 	if (task->state != ST_RUNNING && !st_settled(task->state))
@@ -921,11 +923,15 @@ static int st_add(struct scheduled_task *task)
 	return err;
 }
 
-/* Undo st_add(): no sysfs file of the task is in use when this returns. */
+/*
+ * Undo st_add(): no sysfs file of the task is in use when this returns.
+ * device_del() waits for attribute callbacks under way, which may wait
+ * for a run whose callback creates a task: not under st_create_lock.
+ */
 static void st_del(struct scheduled_task *task)
 {
-	mutex_lock(&st_create_lock);
 	device_del(&task->dev);
+	mutex_lock(&st_create_lock);
 	hash_del(&task->name_node);
 	hash_del(&task->key_node);	/* unhashed if not persistent: no-op */
 	mutex_unlock(&st_create_lock);

@@ -1962,7 +1962,8 @@ static void b18_each_task_pins_the_module(struct kunit *test)
 	struct scheduled_task *task;
 	int refs;
 
-	KUNIT_ASSERT_NOT_NULL(test, mod);
+	if (!mod)
+		kunit_skip(test, "scheduled_task is built in: no module to pin");
 	/*
 	 * CONFIG_DEBUG_KOBJECT_RELEASE runs each release 1 to 4 s after the
 	 * last put: let earlier tests' tasks go first, and give this one's

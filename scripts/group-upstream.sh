@@ -127,7 +127,7 @@ klog=$out/logs/upstream-kunit.log
 start=$(date +%s)
 (cd "$tree" && python3 tools/testing/kunit/kunit.py run --arch=x86_64 \
 	--kunitconfig=drivers/misc/scheduled_task --build_dir="$bk" \
-	--jobs="$jobs" --timeout=900) >"$klog" 2>&1
+	--jobs="$jobs" --timeout=900 --qemu_args="-smp 2") >"$klog" 2>	--jobs="$jobs" --timeout=900) >"$klog" 2>&11
 krc=$?
 echo "kunit.py run: $(( $(date +%s) - start ))s (build and run)" >>"$out/results/$g.figures"
 # The build part of that: the tree with =y (kunit.py shows the build's
@@ -224,7 +224,8 @@ printf '.. toctree::\n\n   scheduled_task\n' >"$sd/src/index.rst"
 	sphinx-build -q -b html -c "$tree/Documentation" -d "$sd/doctrees" \
 	"$sd/src" "$sd/html") >"$out/logs/upstream-sphinx.log" 2>&1
 src_rc=$?
-w=$(grep -iE 'warning|error' "$out/logs/upstream-sphinx.log")
+# Not about the page: kfigure's note that graphviz is not installed.
+w=$(grep -iE 'warning|error' "$out/logs/upstream-sphinx.log" | grep -v 'dot(1) not found')
 if [ $src_rc -ne 0 ] || [ -n "$w" ]; then
 	result $g FAIL "sphinx" "exit $src_rc, $(echo "$w" | grep -c .) warning(s), see out/logs/upstream-sphinx.log"
 	echo "$w" | head -n 20

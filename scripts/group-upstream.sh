@@ -127,7 +127,7 @@ klog=$out/logs/upstream-kunit.log
 start=$(date +%s)
 (cd "$tree" && python3 tools/testing/kunit/kunit.py run --arch=x86_64 \
 	--kunitconfig=drivers/misc/scheduled_task --build_dir="$bk" \
-	--jobs="$jobs" --timeout=900 --qemu_args="-smp 2") >"$klog" 2>	--jobs="$jobs" --timeout=900) >"$klog" 2>&11
+	--jobs="$jobs" --timeout=900 --qemu_args="-smp 2") >"$klog" 2>&1
 krc=$?
 echo "kunit.py run: $(( $(date +%s) - start ))s (build and run)" >>"$out/results/$g.figures"
 # The build part of that: the tree with =y (kunit.py shows the build's

@@ -142,7 +142,8 @@ fi
 w1_check build-y "$bk" drivers/misc/scheduled_task/
 
 # One case per suite from kunit.py's parsed output, and the summary.
-sed -n 's/^\[[0-9:]*\] =* \[\(PASSED\|FAILED\|SKIPPED\|CRASHED\)\] \([a-z0-9_]*\) =*$/\1 \2/p' "$klog" |
+# Suites only: a parameterized case has a "[PASSED] <case>" header too.
+sed -n 's/^\[[0-9:]*\] =* \[\(PASSED\|FAILED\|SKIPPED\|CRASHED\)\] \(scheduled_task_[a-z0-9_]*\) =*$/\1 \2/p' "$klog" |
 while read -r status suite; do
 	case $status in
 	PASSED) result $g PASS "kunit.py $suite" ;;

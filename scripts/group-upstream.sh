@@ -105,7 +105,7 @@ our_warnings() {
 w1_check() {	# w1_check NAME BUILDDIR DIRS...
 	local name=$1 b=$2 w
 	shift 2
-	if ! make -C "$tree" O="$b" W=1 -j"$jobs" "$@" >"$out/logs/upstream-$name-w1.log" 2>&1; then
+	if ! make -C "$tree" O="$b" ARCH=x86_64 W=1 -j"$jobs" "$@" >"$out/logs/upstream-$name-w1.log" 2>&1; then
 		result $g FAIL "$name-w1" "W=1 build failed, see out/logs/upstream-$name-w1.log"
 		return
 	fi
@@ -185,7 +185,7 @@ bm=$cache/build-m-$(sha256sum "$frag" | cut -c1-12)
 mlog=$out/logs/upstream-build-m.log
 start=$(date +%s)
 mkdir -p "$bm"
-if ! make -C "$tree" O="$bm" KCONFIG_ALLCONFIG="$frag" allnoconfig >"$mlog" 2>&1; then
+if ! make -C "$tree" O="$bm" ARCH=x86_64 KCONFIG_ALLCONFIG="$frag" allnoconfig >"$mlog" 2>&1; then
 	result $g FAIL "build-m" "configuration failed, see $mlog"
 else
 	miss=
@@ -194,7 +194,7 @@ else
 	done < <(grep -E '^CONFIG_(SCHEDULED_TASK|SAMPLE_SCHEDULED_TASK|EFI|NVMEM|KUNIT)' "$frag")
 	if [ -n "$miss" ]; then
 		result $g FAIL "build-m" "not in .config:$miss"
-	elif ! make -C "$tree" O="$bm" -j"$jobs" >>"$mlog" 2>&1; then
+	elif ! make -C "$tree" O="$bm" ARCH=x86_64 -j"$jobs" >>"$mlog" 2>&1; then
 		result $g FAIL "build-m" "build failed, see $mlog"
 		tail -n 20 "$mlog"
 	else

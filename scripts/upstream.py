@@ -104,7 +104,30 @@ def transform(src, text):
     if src.endswith((".c", ".h", ".rst")):
         for pat, rep in INCLUDES:
             text = pat.sub(rep, text)
+    if src.endswith((".c", ".h")):
+        text = sort_include(text, "#include <linux/scheduled_task.h>")
     return text
+
+
+def sort_include(text, inc):
+    """Move inc, once a local include, among the <linux/...> ones."""
+    lines = text.split("\n")
+    if inc not in lines:
+        return text
+    at = lines.index(inc)
+    others = [i for i, l in enumerate(lines)
+              if l.startswith("#include <linux/") and i != at]
+    if not others:
+        return text
+    del lines[at]
+    if at < len(lines) and at > 0 and lines[at - 1] == "" and lines[at] == "":
+        del lines[at]
+    others = [i for i, l in enumerate(lines)
+              if l.startswith("#include <linux/") and l != inc]
+    after = [i for i in others if lines[i] > inc]
+    where = after[0] if after else others[-1] + 1
+    lines.insert(where, inc)
+    return "\n".join(lines)
 
 
 def kbuild_objs(kbuild, var):

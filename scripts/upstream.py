@@ -92,8 +92,19 @@ INCLUDES = [
 ]
 
 
+# The ABI files' out-of-tree fields, as they read in the tree: the first
+# release the series could land in, and the list of the MAINTAINERS entry.
+ABI_FIELDS = [
+    (re.compile(r"^KernelVersion:.*$", re.M), "KernelVersion:\t6.13"),
+    (re.compile(r"^Contact:.*$", re.M), "Contact:\tlinux-kernel@vger.kernel.org"),
+]
+
+
 def transform(src, text):
     """A repository file as it goes into the tree."""
+    if src.startswith("Documentation/ABI/"):
+        for pat, rep in ABI_FIELDS:
+            text = pat.sub(rep, text)
     if src.endswith((".c", ".h")):
         for pat, rep in REWRITES:
             text = pat.sub(lambda m: m.expand(rep), text)

@@ -1409,7 +1409,7 @@ static void b16_times_run_hostile_writes(struct kunit *test)
 	task = st_new(test, st_dev(test), &cfg);
 	snprintf(path, sizeof(path), "/sys/class/scheduled_task/%s/times_run",
 		 dev_name(&task->dev));
-	file = filp_open(path, O_WRONLY, 0);
+	file = st_sysfs_open(path, O_WRONLY);
 	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(file), "open %s", path);
 	for (i = 0; i < ARRAY_SIZE(st_times_run_writes); i++) {
 		const struct st_write_case *c = &st_times_run_writes[i];
@@ -1465,7 +1465,7 @@ static void b16_reads_never_reach_the_store(struct kunit *test)
 	reads = st_fake.reads;
 	snprintf(path, sizeof(path), "/sys/class/scheduled_task/%s/times_run",
 		 dev_name(&task->dev));
-	file = filp_open(path, O_RDONLY, 0);
+	file = st_sysfs_open(path, O_RDONLY);
 	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(file), "open %s", path);
 	for (i = 0; i < 100; i++) {
 		loff_t pos = 0;
@@ -1888,7 +1888,7 @@ static void b18_sysfs_never_reaches_a_detached_store(struct kunit *test)
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, task);
 	snprintf(path, sizeof(path), "/sys/class/scheduled_task/%s/times_run",
 		 dev_name(&task->dev));
-	w.file = filp_open(path, O_WRONLY, 0);
+	w.file = st_sysfs_open(path, O_WRONLY);
 	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(w.file), "open %s", path);
 
 	/*

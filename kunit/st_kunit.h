@@ -117,6 +117,10 @@ int st_client_unbind(struct st_client *client);
 int st_client_bind(struct st_client *client);
 struct device *st_client_dev(struct st_client *client);
 
+struct vfsmount *st_sysfs_mount(void);
+struct file *st_sysfs_open(const char *path, int flags);
+bool st_sysfs_exists(const char *path);
+
 int st_kunit_suite_init(struct kunit_suite *suite);
 void st_kunit_suite_exit(struct kunit_suite *suite);
 

@@ -376,10 +376,10 @@ static const struct st_param_case st_nvmem_writes[] = {
 	{ "a:1:32\n\n", 0, "a:1:32" }, { "a:0x:32", 0, NULL },
 };
 
-static struct file *st_sysfs_open(struct kunit *test, const char *path,
-				  int flags)
+static struct file *st_sysfs_open_test(struct kunit *test, const char *path,
+				       int flags)
 {
-	struct file *file = filp_open(path, flags, 0);
+	struct file *file = st_sysfs_open(path, flags);
 
 	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(file), "open %s", path);
 	return file;
@@ -392,7 +392,7 @@ static struct file *st_param_open(struct kunit *test, const char *param,
 
 	snprintf(path, sizeof(path), "/sys/module/scheduled_task/parameters/%s",
 		 param);
-	return st_sysfs_open(test, path, flags);
+	return st_sysfs_open_test(test, path, flags);
 }
 
 static ssize_t st_sysfs_write(struct kunit *test, struct file *file,
@@ -637,7 +637,6 @@ static bool st_linked(struct kunit *test, struct device *consumer,
 {
 	char *dir = kobject_get_path(&consumer->kobj, GFP_KERNEL);
 	char *link;
-	struct path path;
 	bool found;
 
 	KUNIT_ASSERT_NOT_NULL(test, dir);
@@ -645,9 +644,7 @@ static bool st_linked(struct kunit *test, struct device *consumer,
 			 dev_bus_name(supplier), dev_name(supplier));
 	kfree(dir);
 	KUNIT_ASSERT_NOT_NULL(test, link);
-	found = !kern_path(link, 0, &path);
-	if (found)
-		path_put(&path);
+	found = st_sysfs_exists(link);
 	kfree(link);
 	return found;
 }
@@ -840,7 +837,7 @@ static void s06_region_rotten_slot(struct kunit *test)
 
 static ssize_t st_clear_slot(struct kunit *test, const char *what)
 {
-	return st_sysfs_write(test, st_sysfs_open(test, ST_CLEAR_SLOT, O_WRONLY),
+	return st_sysfs_write(test, st_sysfs_open_test(test, ST_CLEAR_SLOT, O_WRONLY),
 			      what, strlen(what));
 }
 
@@ -888,7 +885,7 @@ static void s06_region_full_repaired_through_sysfs(struct kunit *test)
 	for (i = 0; i < ARRAY_SIZE(refused); i++)
 		KUNIT_EXPECT_EQ_MSG(test, st_clear_slot(test, refused[i]),
 				    (ssize_t)-EINVAL, "'%s'", refused[i]);
-	file = st_sysfs_open(test, ST_CLEAR_SLOT, O_WRONLY);
+	file = st_sysfs_open_test(test, ST_CLEAR_SLOT, O_WRONLY);
 	KUNIT_EXPECT_EQ(test, st_sysfs_write(test, file, "160\0x", 5),
 			(ssize_t)-EINVAL);
 	KUNIT_EXPECT_TRUE(test, !memcmp(before, st_nv.mem, sizeof(before)));

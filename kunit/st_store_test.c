@@ -16,7 +16,6 @@
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/kthread.h>
-#include <linux/namei.h>
 #include <linux/nvmem-consumer.h>
 #include <linux/nvmem-provider.h>
 #include <linux/property.h>

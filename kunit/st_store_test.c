@@ -1641,10 +1641,10 @@ static bool st_fault_create(struct kunit *test, struct st_store_client *sc,
 	unsigned int left;
 
 	st_fault_snap(sc, NULL, &snap);
-	current->fail_nth = n;
+	st_fail_nth_set(n);
 	task = devm_scheduled_task_create(dev, &sc->cfg[0]);
-	left = current->fail_nth;
-	current->fail_nth = 0;
+	left = st_fail_nth_get();
+	st_fail_nth_set(0);
 
 	if (IS_ERR(task)) {
 		KUNIT_EXPECT_EQ_MSG(test, PTR_ERR(task), -ENOMEM,
@@ -1678,7 +1678,7 @@ static bool st_fault_call(struct kunit *test, struct st_store_client *sc,
 	int err;
 
 	st_fault_snap(sc, task, &snap);
-	current->fail_nth = n;
+	st_fail_nth_set(n);
 	switch (op) {
 	case ST_FAULT_SET:
 		err = scheduled_task_times_run_set(task, 0);
@@ -1693,8 +1693,8 @@ static bool st_fault_call(struct kunit *test, struct st_store_client *sc,
 		err = scheduled_task_execute_now_deferred_ex(task);
 		break;
 	}
-	left = current->fail_nth;
-	current->fail_nth = 0;
+	left = st_fail_nth_get();
+	st_fail_nth_set(0);
 	st_flush(task);
 
 	if (err) {
@@ -1720,12 +1720,14 @@ static void s11_allocation_failures_change_nothing(struct kunit *test)
 	struct scheduled_task *task = NULL;
 	int n;
 
+	if (!IS_ENABLED(CONFIG_FAILSLAB))
+		kunit_skip(test, "needs CONFIG_FAILSLAB");
 	st_store_setup(test, p->store, ST_NV_NAME ":128:64");
 	/* The only kind of failure here is the injected one. */
-	current->fail_nth = 1;
+	st_fail_nth_set(1);
 	kfree(kmalloc(8, GFP_KERNEL));
-	n = current->fail_nth;
-	current->fail_nth = 0;
+	n = st_fail_nth_get();
+	st_fail_nth_set(0);
 	if (n)
 		kunit_skip(test, "failslab cannot fail GFP_KERNEL allocations (ignore-gfp-wait)");
 

@@ -13,6 +13,7 @@
 #include <linux/err.h>
 #include <linux/delay.h>
 #include <linux/device.h>
+#include <linux/efi.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/kthread.h>

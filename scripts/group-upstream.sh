@@ -123,6 +123,8 @@ w1_check() {	# w1_check NAME BUILDDIR DIRS...
 kcfg=$tree/drivers/misc/scheduled_task/.kunitconfig
 bk=$cache/build-kunit-$( (cat "$kcfg"; cat "$tree/tools/testing/kunit/qemu_configs/x86_64.py") |
 	sha256sum | cut -c1-12)
+# A changed configuration leaves the old directory behind: drop it.
+for d in "$cache"/build-kunit-*; do [ "$d" = "$bk" ] || rm -rf "$d"; done
 klog=$out/logs/upstream-kunit.log
 start=$(date +%s)
 (cd "$tree" && python3 tools/testing/kunit/kunit.py run --arch=x86_64 \
@@ -182,6 +184,7 @@ CONFIG_SAMPLES=y
 CONFIG_SAMPLE_SCHEDULED_TASK=m
 EOF
 bm=$cache/build-m-$(sha256sum "$frag" | cut -c1-12)
+for d in "$cache"/build-m-*; do [ "$d" = "$bm" ] || rm -rf "$d"; done
 mlog=$out/logs/upstream-build-m.log
 start=$(date +%s)
 mkdir -p "$bm"

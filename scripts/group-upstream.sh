@@ -34,7 +34,8 @@ g=upstream
 cd "$top"
 
 ver=$(dpkg-query -W -f='${Version}' linux-source-6.12)
-cache=${ST_CACHE:-$HOME/.cache/scheduled_task}/upstream-$ver
+# ST_UPSTREAM_CACHE: another place (a cold run, to time one).
+cache=${ST_UPSTREAM_CACHE:-${ST_CACHE:-$HOME/.cache/scheduled_task}/upstream-$ver}
 tree=$cache/linux
 series=$out/upstream
 jobs=$(nproc)

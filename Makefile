@@ -16,7 +16,8 @@ SEED ?=
 export ST_SEED = $(SEED)
 
 .PHONY: all modules clean install check kunit kcsan e2e persist stress lint \
-	build-matrix demo bench stress-ops check-release check-clang
+	build-matrix demo bench stress-ops check-release check-clang upstream \
+	check-upstream
 
 all: modules
 
@@ -56,6 +57,16 @@ check-clang:
 
 e2e:
 	scripts/check.sh e2e
+
+# The in-tree patch series against Debian's linux-source-6.12, generated
+# from these files into out/upstream/ (see scripts/upstream.py) ...
+upstream:
+	scripts/upstream.py
+
+# ... and its checks (part of check): checkpatch, applies to a clean tree,
+# =y and =m builds, kunit.py run, Sphinx.
+check-upstream:
+	scripts/check.sh upstream
 
 # Reboots and power cuts with the firmware stores (12 cuts per kernel).
 persist:

@@ -96,7 +96,7 @@ TRACE_EVENT(scheduled_task_store,
 
 #endif /* _SCHEDULED_TASK_TRACE_H */
 
-/* Out of tree: define_trace.h finds this file through -I$(src). */
+/* define_trace.h finds this file through -I$(src) (see the Makefile). */
 #undef TRACE_INCLUDE_PATH
 #define TRACE_INCLUDE_PATH .
 #undef TRACE_INCLUDE_FILE

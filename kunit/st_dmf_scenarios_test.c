@@ -335,4 +335,3 @@ static struct kunit_suite st_dmf_suite = {
 };
 
 kunit_test_suite(st_dmf_suite);
-

@@ -11,6 +11,7 @@
 #include <linux/atomic.h>
 #include <linux/completion.h>
 #include <linux/platform_device.h>
+#include <linux/sched.h>
 #include <linux/wait.h>
 
 #include "../scheduled_task.h"
@@ -18,6 +19,31 @@
 
 /* Bounded waits: generous for TCG, never part of an assertion on time. */
 #define ST_WAIT		(20 * HZ)
+
+/*
+ * failslab's fail_nth: the n-th slab allocation of this thread from now on
+ * fails.  Without CONFIG_FAILSLAB the tests that need it skip.
+ */
+#ifdef CONFIG_FAILSLAB
+static inline void st_fail_nth_set(unsigned int n)
+{
+	current->fail_nth = n;
+}
+
+static inline unsigned int st_fail_nth_get(void)
+{
+	return current->fail_nth;
+}
+#else
+static inline void st_fail_nth_set(unsigned int n)
+{
+}
+
+static inline unsigned int st_fail_nth_get(void)
+{
+	return 0;
+}
+#endif
 
 #define ST_MAX_SCRIPT	8
 #define ST_TAGS		4
@@ -116,6 +142,10 @@ void st_client_del(struct st_client *client);
 int st_client_unbind(struct st_client *client);
 int st_client_bind(struct st_client *client);
 struct device *st_client_dev(struct st_client *client);
+
+struct vfsmount *st_sysfs_mount(void);
+struct file *st_sysfs_open(const char *path, int flags);
+bool st_sysfs_exists(const char *path);
 
 int st_kunit_suite_init(struct kunit_suite *suite);
 void st_kunit_suite_exit(struct kunit_suite *suite);

@@ -5,7 +5,9 @@
 
 #include <kunit/resource.h>
 #include <linux/delay.h>
+#include <linux/fs.h>
 #include <linux/module.h>
+#include <linux/mount.h>
 #include <linux/mutex.h>
 #include <linux/namei.h>
 #include <linux/platform_device.h>
@@ -126,6 +128,67 @@ static DEFINE_MUTEX(st_driver_lock);
 static int st_driver_users;
 
 /*
+ * Built in, the suites run during boot, before user space has mounted
+ * sysfs on /sys: the tests reach sysfs through a mount of their own,
+ * wherever they run.  Release it with kern_unmount().
+ */
+struct vfsmount *st_sysfs_mount(void)
+{
+	struct file_system_type *type = get_fs_type("sysfs");
+
+	if (!type)
+		return ERR_PTR(-ENODEV);
+	return vfs_kern_mount(type, SB_KERNMOUNT, "sysfs", NULL);
+}
+
+/**
+ * st_sysfs_open() - open a sysfs file by its usual path
+ * @path: "/sys/..."
+ * @flags: as for filp_open()
+ *
+ * Return: the file (it keeps the mount it was opened on), or an ERR_PTR().
+ */
+struct file *st_sysfs_open(const char *path, int flags)
+{
+	struct vfsmount *mnt;
+	struct file *file;
+
+	if (strncmp(path, "/sys/", 5))
+		return ERR_PTR(-EINVAL);
+	mnt = st_sysfs_mount();
+	if (IS_ERR(mnt))
+		return ERR_CAST(mnt);
+	file = file_open_root_mnt(mnt, path + 5, flags, 0);
+	kern_unmount(mnt);
+	return file;
+}
+
+/**
+ * st_sysfs_exists() - whether a sysfs path exists
+ * @path: "/sys/..."
+ *
+ * Return: true when @path can be looked up (symbolic links are not
+ * followed).
+ */
+bool st_sysfs_exists(const char *path)
+{
+	struct vfsmount *mnt;
+	struct path found;
+	bool ret;
+
+	if (strncmp(path, "/sys/", 5))
+		return false;
+	mnt = st_sysfs_mount();
+	if (IS_ERR(mnt))
+		return false;
+	ret = !vfs_path_lookup(mnt->mnt_root, mnt, path + 5, 0, &found);
+	if (ret)
+		path_put(&found);
+	kern_unmount(mnt);
+	return ret;
+}
+
+/*
  * The previous suite's unregistering of the driver may still be under
  * way: its sysfs directory goes with the release of its kobject, which
  * CONFIG_DEBUG_KOBJECT_RELEASE runs 1 to 4 s late.  Registering before
@@ -136,15 +199,13 @@ static int st_driver_users;
 static void st_driver_gone(void)
 {
 	char dir[64];
-	struct path path;
 	int i;
 
 	snprintf(dir, sizeof(dir), "/sys/bus/platform/drivers/%s",
 		 st_client_driver.driver.name);
 	for (i = 0; i < 100; i++) {
-		if (kern_path(dir, 0, &path))
+		if (!st_sysfs_exists(dir))
 			return;
-		path_put(&path);
 		msleep(100);
 	}
 }

@@ -13,10 +13,10 @@
 #include <linux/err.h>
 #include <linux/delay.h>
 #include <linux/device.h>
+#include <linux/efi.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/kthread.h>
-#include <linux/namei.h>
 #include <linux/nvmem-consumer.h>
 #include <linux/nvmem-provider.h>
 #include <linux/property.h>
@@ -376,10 +376,10 @@ static const struct st_param_case st_nvmem_writes[] = {
 	{ "a:1:32\n\n", 0, "a:1:32" }, { "a:0x:32", 0, NULL },
 };
 
-static struct file *st_sysfs_open(struct kunit *test, const char *path,
-				  int flags)
+static struct file *st_sysfs_open_test(struct kunit *test, const char *path,
+				       int flags)
 {
-	struct file *file = filp_open(path, flags, 0);
+	struct file *file = st_sysfs_open(path, flags);
 
 	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(file), "open %s", path);
 	return file;
@@ -392,7 +392,7 @@ static struct file *st_param_open(struct kunit *test, const char *param,
 
 	snprintf(path, sizeof(path), "/sys/module/scheduled_task/parameters/%s",
 		 param);
-	return st_sysfs_open(test, path, flags);
+	return st_sysfs_open_test(test, path, flags);
 }
 
 static ssize_t st_sysfs_write(struct kunit *test, struct file *file,
@@ -637,7 +637,6 @@ static bool st_linked(struct kunit *test, struct device *consumer,
 {
 	char *dir = kobject_get_path(&consumer->kobj, GFP_KERNEL);
 	char *link;
-	struct path path;
 	bool found;
 
 	KUNIT_ASSERT_NOT_NULL(test, dir);
@@ -645,9 +644,7 @@ static bool st_linked(struct kunit *test, struct device *consumer,
 			 dev_bus_name(supplier), dev_name(supplier));
 	kfree(dir);
 	KUNIT_ASSERT_NOT_NULL(test, link);
-	found = !kern_path(link, 0, &path);
-	if (found)
-		path_put(&path);
+	found = st_sysfs_exists(link);
 	kfree(link);
 	return found;
 }
@@ -840,7 +837,7 @@ static void s06_region_rotten_slot(struct kunit *test)
 
 static ssize_t st_clear_slot(struct kunit *test, const char *what)
 {
-	return st_sysfs_write(test, st_sysfs_open(test, ST_CLEAR_SLOT, O_WRONLY),
+	return st_sysfs_write(test, st_sysfs_open_test(test, ST_CLEAR_SLOT, O_WRONLY),
 			      what, strlen(what));
 }
 
@@ -888,7 +885,7 @@ static void s06_region_full_repaired_through_sysfs(struct kunit *test)
 	for (i = 0; i < ARRAY_SIZE(refused); i++)
 		KUNIT_EXPECT_EQ_MSG(test, st_clear_slot(test, refused[i]),
 				    (ssize_t)-EINVAL, "'%s'", refused[i]);
-	file = st_sysfs_open(test, ST_CLEAR_SLOT, O_WRONLY);
+	file = st_sysfs_open_test(test, ST_CLEAR_SLOT, O_WRONLY);
 	KUNIT_EXPECT_EQ(test, st_sysfs_write(test, file, "160\0x", 5),
 			(ssize_t)-EINVAL);
 	KUNIT_EXPECT_TRUE(test, !memcmp(before, st_nv.mem, sizeof(before)));
@@ -1645,10 +1642,10 @@ static bool st_fault_create(struct kunit *test, struct st_store_client *sc,
 	unsigned int left;
 
 	st_fault_snap(sc, NULL, &snap);
-	current->fail_nth = n;
+	st_fail_nth_set(n);
 	task = devm_scheduled_task_create(dev, &sc->cfg[0]);
-	left = current->fail_nth;
-	current->fail_nth = 0;
+	left = st_fail_nth_get();
+	st_fail_nth_set(0);
 
 	if (IS_ERR(task)) {
 		KUNIT_EXPECT_EQ_MSG(test, PTR_ERR(task), -ENOMEM,
@@ -1682,7 +1679,7 @@ static bool st_fault_call(struct kunit *test, struct st_store_client *sc,
 	int err;
 
 	st_fault_snap(sc, task, &snap);
-	current->fail_nth = n;
+	st_fail_nth_set(n);
 	switch (op) {
 	case ST_FAULT_SET:
 		err = scheduled_task_times_run_set(task, 0);
@@ -1697,8 +1694,8 @@ static bool st_fault_call(struct kunit *test, struct st_store_client *sc,
 		err = scheduled_task_execute_now_deferred_ex(task);
 		break;
 	}
-	left = current->fail_nth;
-	current->fail_nth = 0;
+	left = st_fail_nth_get();
+	st_fail_nth_set(0);
 	st_flush(task);
 
 	if (err) {
@@ -1724,12 +1721,14 @@ static void s11_allocation_failures_change_nothing(struct kunit *test)
 	struct scheduled_task *task = NULL;
 	int n;
 
+	if (!IS_ENABLED(CONFIG_FAILSLAB))
+		kunit_skip(test, "needs CONFIG_FAILSLAB");
 	st_store_setup(test, p->store, ST_NV_NAME ":128:64");
 	/* The only kind of failure here is the injected one. */
-	current->fail_nth = 1;
+	st_fail_nth_set(1);
 	kfree(kmalloc(8, GFP_KERNEL));
-	n = current->fail_nth;
-	current->fail_nth = 0;
+	n = st_fail_nth_get();
+	st_fail_nth_set(0);
 	if (n)
 		kunit_skip(test, "failslab cannot fail GFP_KERNEL allocations (ignore-gfp-wait)");
 

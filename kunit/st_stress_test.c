@@ -840,7 +840,7 @@ static struct file *stx_open(struct stx_gen *gen, const char *attr, int flags)
 
 	snprintf(path, sizeof(path), "/sys/class/scheduled_task/%s/%s",
 		 dev_name(&gen->task->dev), attr);
-	return filp_open(path, flags, 0);
+	return st_sysfs_open(path, flags);
 }
 
 /* Read one attribute through its file; its content must fit the task. */

@@ -21,8 +21,8 @@
  * A persistent task needs a store (an NVMEM cell or region, or EFI
  * variables; see "Persistence" in Documentation/scheduled_task.rst).
  * Without one create fails with -ENODEV and so does probe; to try the
- * sample on such a machine load scheduled_task.ko with store=ram, which
- * remembers until scheduled_task.ko is unloaded.
+ * sample on such a machine load scheduled-task.ko with store=ram, which
+ * remembers until scheduled-task.ko is unloaded.
  *
  * Each call logs one line (dev_info() prefixes it with the driver and
  * device name, both "st_firmware_setup"):
@@ -31,7 +31,7 @@
  *
  * Try it:
  *
- *	insmod scheduled_task.ko
+ *	insmod scheduled-task.ko
  *	insmod st_firmware_setup.ko	# logs "setup ran call=1"
  *	cat /sys/class/scheduled_task/st_firmware_setup:fw-setup/times_run
  *	rmmod st_firmware_setup

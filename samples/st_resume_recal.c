@@ -26,7 +26,7 @@
  * its "poke" attribute makes sure it is suspended (-EAGAIN if power/control
  * is "on"), resumes it and lets it idle again.  Writing "on", then "auto",
  * to power/control also resumes it.  Try it:
- *	insmod scheduled_task.ko
+ *	insmod scheduled-task.ko
  *	insmod st_resume_recal.ko	# call=1 previous_state=OFF action=full
  *	cat /sys/devices/platform/st_resume_recal/power/runtime_status
  *	echo 1 > /sys/devices/platform/st_resume_recal/poke

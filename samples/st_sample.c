@@ -59,7 +59,7 @@
  *
  * Try it:
  *
- *	insmod scheduled_task.ko
+ *	insmod scheduled-task.ko
  *	insmod st_sample.ko first_result=3 retry_ms=500
  *	dmesg | grep 'st_sample: task='
  *	cat /sys/class/scheduled_task/st_sample:probe-def-np/state

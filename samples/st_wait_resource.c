@@ -34,7 +34,7 @@
  *
  * Try it:
  *
- *	insmod scheduled_task.ko
+ *	insmod scheduled-task.ko
  *	insmod st_wait_resource.ko	# three calls, about 0.5 s
  *	dmesg | grep 'st_wait_resource: call='
  *	cat /sys/class/scheduled_task/st_wait_resource:wait-resource/state

@@ -21,7 +21,7 @@ build_modules bench "/usr/src/linux-headers-$kver" || {
 b=$out/build/bench
 img=$out/bench.cpio.gz
 scripts/initramfs.sh "$img" tests/guest/bench.sh \
-	"$b/scheduled_task.ko:lib/st/scheduled_task.ko" \
+	"$b/scheduled-task.ko:lib/st/scheduled-task.ko" \
 	"$b/bench/st_bench.ko:lib/st/st_bench.ko"
 log=$out/logs/bench-console.log
 scripts/qemu.sh --kernel "/boot/vmlinuz-$kver" --initrd "$img" --log "$log" \

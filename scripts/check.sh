@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The project's test runner:
-#   check.sh all|build|lint|kunit|e2e|persist|kcsan|kunit-release|kunit-clang
+#   check.sh all|build|lint|kunit|e2e|persist|kcsan|upstream|kunit-release|kunit-clang
 #
 # Installs what it needs, builds the two debug kernels once (cached), then
 # runs the groups.  "all" leaves out kunit-release (the debug kernel with
@@ -67,11 +67,11 @@ run_group() {
 }
 
 case $what in
-all) groups="build lint kunit e2e persist kcsan"
+all) groups="build lint kunit e2e persist kcsan upstream"
      # make check SUITE=<glob>: just those KUnit suites, on both kernels.
      [ -z "${SUITE:-}" ] || groups="kunit kcsan" ;;
-build|lint|kunit|e2e|persist|kcsan|kunit-release|kunit-clang) groups=$what ;;
-*) echo "usage: check.sh all|build|lint|kunit|e2e|persist|kcsan|kunit-release|kunit-clang" >&2
+build|lint|kunit|e2e|persist|kcsan|upstream|kunit-release|kunit-clang) groups=$what ;;
+*) echo "usage: check.sh all|build|lint|kunit|e2e|persist|kcsan|upstream|kunit-release|kunit-clang" >&2
    exit 2 ;;
 esac
 

@@ -18,7 +18,7 @@ echo "Installing what the demo needs (Debian packages, skipped when present)..."
 k612=$(scripts/deps.sh 2>"$out/logs/demo-deps.log" | tail -n 1) || {
 	echo "demo: dependency install failed, see out/logs/demo-deps.log"; exit 1; }
 kver=$k612-amd64
-echo "Building scheduled_task.ko and the samples for $kver..."
+echo "Building scheduled-task.ko and the samples for $kver..."
 if ! build_modules demo "/usr/src/linux-headers-$kver"; then
 	echo "demo: build failed, see out/logs/build-demo.log"
 	exit 1
@@ -27,7 +27,7 @@ b=$out/build/demo
 efivarfs_ko "$kver" "$out/demo-efivarfs.ko"
 img=$out/demo.cpio.gz
 scripts/initramfs.sh "$img" tests/guest/demo.sh \
-	"$b/scheduled_task.ko:lib/st/scheduled_task.ko" \
+	"$b/scheduled-task.ko:lib/st/scheduled-task.ko" \
 	"$b/samples/st_firmware_setup.ko:lib/st/st_firmware_setup.ko" \
 	"$b/samples/st_wait_resource.ko:lib/st/st_wait_resource.ko" \
 	"$b/samples/st_resume_recal.ko:lib/st/st_resume_recal.ko" \

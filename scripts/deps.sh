@@ -19,6 +19,7 @@ k612_version() {
 
 base_pkgs=(
 	gcc libc6-dev make bc flex bison cpio kmod python3 python3-docutils
+	python3-sphinx
 	libelf-dev libssl-dev openssl sparse xz-utils zstd perl dkms procps
 	qemu-system-x86 ovmf busybox-static
 	linux-headers-amd64 linux-image-amd64 linux-source-6.12

@@ -29,7 +29,7 @@ dkms_args=(--sourcetree "$dk/src" --dkmstree "$dk/tree" -m scheduled_task -v 0.1
 if dkms add "${dkms_args[@]}" >"$out/logs/dkms.log" 2>&1; then
 	for kver in "$ST_61_KVER" "$ST_612_KVER"; do
 		[ "$kver" = skip ] && continue
-		ko=$dk/tree/scheduled_task/0.1/$kver/x86_64/module/scheduled_task.ko
+		ko=$dk/tree/scheduled_task/0.1/$kver/x86_64/module/scheduled-task.ko
 		if dkms build "${dkms_args[@]}" -k "$kver" >>"$out/logs/dkms.log" 2>&1 &&
 		   { [ -e "$ko" ] || [ -e "$ko.xz" ]; }; then
 			result $g PASS "dkms-build-$kver"
@@ -45,7 +45,7 @@ fi
 modinfo_has() {	# modinfo_has KO FIELD PATTERN
 	grep -qE "$3" <<<"$(modinfo -F "$2" "$1" 2>/dev/null)"
 }
-ko=$out/build/stock-6.12/scheduled_task.ko
+ko=$out/build/stock-6.12/scheduled-task.ko
 miss=
 modinfo_has "$ko" description 'Scheduled-once' || miss+=" description"
 modinfo_has "$ko" author . || miss+=" author"

@@ -43,7 +43,7 @@ e2e_guest() {
 		extra+=("$out/efivarfs-$short.ko:lib/st/efivarfs.ko")
 	fi
 	if ! scripts/initramfs.sh "$img" tests/guest/e2e.sh \
-		"$b/scheduled_task.ko:lib/st/scheduled_task.ko" \
+		"$b/scheduled-task.ko:lib/st/scheduled-task.ko" \
 		"$b/samples/st_sample.ko:lib/st/st_sample.ko" \
 		"$b/samples/st_firmware_setup.ko:lib/st/st_firmware_setup.ko" \
 		"$b/samples/st_wait_resource.ko:lib/st/st_wait_resource.ko" \

@@ -70,7 +70,7 @@ kunit_guest() {
 	esac
 	local b=$out/build/$fl img=$out/kunit-$fl.cpio.gz log=$out/logs/kunit-$fl-console.log
 	if ! scripts/initramfs.sh "$img" tests/guest/kunit.sh \
-		"$b/scheduled_task.ko:lib/st/scheduled_task.ko" \
+		"$b/scheduled-task.ko:lib/st/scheduled-task.ko" \
 		"$b/kunit/scheduled_task_kunit.ko:lib/st/scheduled_task_kunit.ko"; then
 		result $g FAIL "${p}initramfs" "the guest image did not build"
 		return

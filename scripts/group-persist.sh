@@ -92,7 +92,7 @@ while read -r short kver; do
 	efivarfs_ko "$kver" "$out/efivarfs-$short.ko"
 	img=$out/persist-$short.cpio.gz
 	if ! scripts/initramfs.sh "$img" tests/guest/persist.sh \
-		"$b/scheduled_task.ko:lib/st/scheduled_task.ko" \
+		"$b/scheduled-task.ko:lib/st/scheduled-task.ko" \
 		"$b/samples/st_firmware_setup.ko:lib/st/st_firmware_setup.ko" \
 		"$b/tests/modules/st_slow_cmos.ko:lib/st/st_slow_cmos.ko" \
 		"$out/efivarfs-$short.ko:lib/st/efivarfs.ko"; then

@@ -33,7 +33,7 @@ table() {
 FW=st_firmware_setup:fw-setup
 VAR=/sys/firmware/efi/efivars/ScheduledTask-st_firmware_setup%2Fst_firmware_setup%2Ffw-setup-81e7533c-5260-4bee-bd13-571d974fccfb
 
-insmod /lib/st/scheduled_task.ko
+insmod /lib/st/scheduled-task.ko
 echo 1 >/sys/kernel/tracing/events/scheduled_task/enable
 
 case $boot in

@@ -41,7 +41,7 @@ uevents_start() {
 uevents_stop() { [ -z "$UEVENT_PID" ] || kill $UEVENT_PID; UEVENT_PID=; }
 NONETLINK="no netlink in this kernel (CONFIG_NET is off)"
 uevents_start
-check "insmod scheduled_task" insmod /lib/st/scheduled_task.ko
+check "insmod scheduled_task" insmod /lib/st/scheduled-task.ko
 check "class directory exists" test -d $C
 
 # ---- Phase 1: every combination, all succeed -----------------------------

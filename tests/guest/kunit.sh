@@ -26,7 +26,7 @@ if [ -d $K ]; then
 	echo 160 >$K/udelay_task
 fi
 
-insmod /lib/st/scheduled_task.ko || echo "ST-ERROR insmod scheduled_task"
+insmod /lib/st/scheduled-task.ko || echo "ST-ERROR insmod scheduled_task"
 # The suites' module parameters ride on the kernel command line as
 # scheduled_task_kunit.<param>=<value> (scripts/group-kunit.sh puts them
 # there): the kernel leaves them to modprobe, which this guest has not.

@@ -49,7 +49,7 @@ for m in $preload; do
 	insmod "/lib/st/$m.ko" || say "ST-ERROR insmod $m"
 done
 # shellcheck disable=SC2086 # margs is a list of parameters
-insmod /lib/st/scheduled_task.ko $margs || say "ST-ERROR insmod scheduled_task"
+insmod /lib/st/scheduled-task.ko $margs || say "ST-ERROR insmod scheduled_task"
 insmod /lib/st/st_firmware_setup.ko || say "ST-ERROR insmod st_firmware_setup"
 ran=$(dmesg | grep -c 'st_firmware_setup: setup ran call=')
 # efivarfs lists the variables that exist when it is mounted: mount it now.

@@ -3,11 +3,11 @@
 # Guest tests of the small example clients: samples/st_firmware_setup.c,
 # st_wait_resource.c and st_resume_recal.c.  A busybox-sh fragment, sourced
 # by the guest runner after lib.sh (ok, not_ok, check, eq, wait_for), while
-# scheduled_task.ko is loaded; the samples are /lib/st/<name>.ko.  It prints
+# scheduled-task.ko is loaded; the samples are /lib/st/<name>.ko.  It prints
 # TAP lines only (no plan, no exit) and clears the kernel log (dmesg -c)
 # before each step whose lines it counts.  st_firmware_setup needs a store
 # for persistent tasks (store=auto finds EFI variables under OVMF; or load
-# scheduled_task.ko with store=ram).  All names start with SM_/sm_.
+# scheduled-task.ko with store=ram).  All names start with SM_/sm_.
 
 SM_C=/sys/class/scheduled_task
 # sm_attr DEVICE:TASK ATTRIBUTE

@@ -114,8 +114,8 @@ enum scheduled_task_power_state {
  * @task: the task being run.
  * @context: &scheduled_task_config.context, or the context given to
  *	scheduled_task_execute_now() / scheduled_task_execute_now_deferred().
- * @previous_state: the power state the device came from for a power-up
- *	run, else %SCHEDULED_TASK_POWER_NONE.
+ * @prev: the previous power state: the one the device came from for a
+ *	power-up run, else %SCHEDULED_TASK_POWER_NONE.
  *
  * Called in process context; may sleep.  Two runs of one task never
  * overlap.  The callback may call any function of its own task except
@@ -123,9 +123,9 @@ enum scheduled_task_power_state {
  *
  * Return: one of the valid &enum scheduled_task_result values.
  */
-typedef enum scheduled_task_result
-(*scheduled_task_fn)(struct scheduled_task *task, void *context,
-		     enum scheduled_task_power_state previous_state);
+typedef enum scheduled_task_result (*scheduled_task_fn)(struct scheduled_task *task,
+							 void *context,
+							 enum scheduled_task_power_state prev);
 
 /**
  * struct scheduled_task_config - how a task runs (DMF_CONFIG_ScheduledTask)

@@ -12,7 +12,10 @@
 # prints the table and writes out/bench.json and out/bench.md (the README's
 # table: make bench-readme).  Fails only when a figure could not be taken.
 #
-# ST_BENCH_SCALE=<percent> scales the sample counts (quick runs).
+# ST_BENCH_SCALE=<percent> scales the sample counts (quick runs);
+# ST_BENCH_ONLY=6.1|6.12 runs one kernel.  Builds and boots take
+# /tmp/st-heavy.lock (the machine's two cores are shared), unless the
+# caller holds it already and says so with ST_HEAVY_LOCKED=1.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
@@ -21,6 +24,14 @@ mkdir -p "$out/results" "$out/logs"
 . scripts/lib.sh
 scale=${ST_BENCH_SCALE:-100}
 start=$(date +%s)
+
+heavy() {
+	if [ "${ST_HEAVY_LOCKED:-}" = 1 ]; then
+		"$@"
+	else
+		flock /tmp/st-heavy.lock "$@"
+	fi
+}
 
 k612=$(scripts/deps.sh 2>"$out/logs/bench-deps.log" | tail -n 1) || {
 	echo "bench: dependency install failed, see out/logs/bench-deps.log"; exit 1; }
@@ -31,7 +42,7 @@ k61=$(ls /usr/src | sed -n 's/^linux-headers-\(6\.1\.[0-9-]*-amd64\)$/\1/p' |
 bench_kernel() {
 	local short=$1 kver=$2 b=$out/build/bench-$1 img=$out/bench-$1.cpio.gz
 	local vars=$out/bench-$1-vars.fd log mode extra=()
-	if ! flock /tmp/st-heavy.lock bash -c ". scripts/lib.sh; build_modules bench-$short /usr/src/linux-headers-$kver"; then
+	if ! heavy bash -c ". scripts/lib.sh; build_modules bench-$short /usr/src/linux-headers-$kver"; then
 		echo "bench: $short: build failed, see out/logs/build-bench-$short.log"
 		return 1
 	fi
@@ -48,7 +59,7 @@ bench_kernel() {
 			cp /usr/share/OVMF/OVMF_VARS_4M.fd "$vars"
 			extra=(--smp 1 --firmware ovmf --vars "$vars")
 		fi
-		flock /tmp/st-heavy.lock scripts/qemu.sh --kernel "/boot/vmlinuz-$kver" \
+		heavy scripts/qemu.sh --kernel "/boot/vmlinuz-$kver" \
 			--initrd "$img" --log "$log" --timeout 400 "${extra[@]}" \
 			--append "quiet clocksource=tsc tsc=reliable st.bench=$mode st.n=$scale"
 		tr -d '\r' <"$log" | grep -a -e '^ST-BENCH' -e '^ST-SLAB' \
@@ -58,12 +69,15 @@ bench_kernel() {
 	sed -i "1i ST-BENCH-KERNEL $kver" "$out/bench-$short.txt"
 }
 
+txts=()
 for k in "6.1 $k61" "6.12 $k612-amd64"; do
+	[ -z "${ST_BENCH_ONLY:-}" ] || [ "${k%% *}" = "$ST_BENCH_ONLY" ] || continue
 	# shellcheck disable=SC2086
 	bench_kernel $k
+	txts+=("$out/bench-${k%% *}.txt")
 done
 python3 scripts/bench_report.py --json "$out/bench.json" --md "$out/bench.md" \
-	"$out/bench-6.1.txt" "$out/bench-6.12.txt"
+	"${txts[@]}"
 rc=$?
 echo "bench: $(( $(date +%s) - start )) s in all"
 exit $rc

@@ -34,6 +34,9 @@
  *                  selected now (NAME labels the figures)
  *  persist NAME    create a persistent task that runs once and succeeds,
  *                  destroy it (the script counts the store calls)
+ *  call N          N execute_now() calls, and
+ *  create N        N create + destroy of one more task: for a profile
+ *                  (st.profile=1: ftrace's function_graph over them)
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -816,6 +819,35 @@ static int st_persist(const char *label)
 	return n == 1 ? 0 : -EIO;
 }
 
+/* call, create: short runs for ftrace to follow, no figures. */
+static int st_call(unsigned int n)
+{
+	struct scheduled_task *task;
+
+	task = st_task(&st_devs[0]->dev, "call", st_cb_nop,
+		       SCHEDULED_TASK_ON_DEMAND, 0);
+	if (IS_ERR(task))
+		return PTR_ERR(task);
+	while (n--)
+		scheduled_task_execute_now(task, NULL);
+	scheduled_task_destroy(task);
+	return 0;
+}
+
+static int st_create(unsigned int n)
+{
+	struct scheduled_task *task;
+
+	while (n--) {
+		task = st_task(&st_devs[0]->dev, "probe", st_cb_nop,
+			       SCHEDULED_TASK_ON_DEMAND, 0);
+		if (IS_ERR(task))
+			return PTR_ERR(task);
+		scheduled_task_destroy(task);
+	}
+	return 0;
+}
+
 static int st_run_cmd(char *cmd)
 {
 	char word[16], arg[16];
@@ -835,6 +867,10 @@ static int st_run_cmd(char *cmd)
 		return st_legacy(a);
 	if (!strcmp(word, "concurrency") && n == 2)
 		return st_concurrency(a);
+	if (!strcmp(word, "call") && n == 2)
+		return st_call(a);
+	if (!strcmp(word, "create") && n == 2)
+		return st_create(a);
 	if (!strcmp(word, "free")) {
 		st_pop_free();
 		return 0;

@@ -13,7 +13,8 @@
 # table: make bench-readme).  Fails only when a figure could not be taken.
 #
 # ST_BENCH_SCALE=<percent> scales the sample counts (quick runs);
-# ST_BENCH_ONLY=6.1|6.12 runs one kernel.  Builds and boots take
+# ST_BENCH_ONLY=6.1|6.12 runs one kernel; ST_BENCH_PROFILE=1 adds ftrace
+# function_graph profiles of the slow paths to the timing log (ST-TRACE).  Builds and boots take
 # /tmp/st-heavy.lock (the machine's two cores are shared), unless the
 # caller holds it already and says so with ST_HEAVY_LOCKED=1.
 set -uo pipefail
@@ -61,7 +62,7 @@ bench_kernel() {
 		fi
 		heavy scripts/qemu.sh --kernel "/boot/vmlinuz-$kver" \
 			--initrd "$img" --log "$log" --timeout 400 "${extra[@]}" \
-			--append "quiet clocksource=tsc tsc=reliable st.bench=$mode st.n=$scale"
+			--append "quiet clocksource=tsc tsc=reliable st.bench=$mode st.n=$scale st.profile=${ST_BENCH_PROFILE:-0}"
 		tr -d '\r' <"$log" | grep -a -e '^ST-BENCH' -e '^ST-SLAB' \
 			>>"$out/bench-$short.txt"
 		echo "bench: $short $mode boot done ($(( $(date +%s) - start )) s)"

@@ -31,6 +31,20 @@ slab() {
 		awk -v t="$1" '{ print "ST-SLAB " t " " $1 " " $2 " " $4 }'
 }
 
+# graph FUNCTION DEPTH TAG COMMAND...: ftrace's function_graph of FUNCTION,
+# DEPTH calls deep, while COMMAND runs; the last 80 lines as ST-TRACE.
+graph() {
+	echo "$1" >$T/set_graph_function
+	echo "$2" >$T/max_graph_depth
+	echo function_graph >$T/current_tracer
+	: >$T/trace
+	tag=$3
+	shift 3
+	run "$@"
+	echo nop >$T/current_tracer
+	tail -n 80 $T/trace | sed "s/^/ST-TRACE $tag /"
+}
+
 # count_calls STORE: the store calls the last persist made, from ftrace.
 count_calls() {
 	for f in $FUNCS; do
@@ -62,6 +76,15 @@ timing)
 	run free
 	run scaling 1 "$(n 200)"
 	run scaling 100 "$(n 200)"
+	# Where the time goes, for the figures that miss their goal.
+	if [ "$(arg profile)" = 1 ]; then
+		graph scheduled_task_execute_now 3 call call 20
+		graph st_legacy_work_fn 2 legacy-worker legacy 200
+		run hold st 10000
+		graph scheduled_task_create 2 create-10k create 3
+		graph scheduled_task_destroy 2 destroy-10k create 3
+		run free
+	fi
 	;;
 stores)
 	# The calls that reach the store: EFI variable services, NVMEM

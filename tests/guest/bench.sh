@@ -41,8 +41,11 @@ graph() {
 	tag=$3
 	shift 3
 	run "$@"
-	echo nop >$T/current_tracer
+	# Stop before reading: a change of tracer empties the buffer.
+	echo 0 >$T/tracing_on
 	tail -n 80 $T/trace | sed "s/^/ST-TRACE $tag /"
+	echo nop >$T/current_tracer
+	echo 1 >$T/tracing_on
 }
 
 # count_calls STORE: the store calls the last persist made, from ftrace.
@@ -110,9 +113,12 @@ stores)
 		echo 1 >$T/events/scheduled_task/scheduled_task_store/enable
 		: >$T/trace
 		run persist $s
+		echo 0 >$T/tracing_on
+		count_calls $s
 		echo 0 >$T/events/scheduled_task/scheduled_task_store/enable
 		echo nop >$T/current_tracer
-		count_calls $s
+		echo 1 >$T/tracing_on
+		[ $s != nvmem ] || echo 82 >/sys/class/scheduled_task/nvmem_clear_slot
 	done
 	;;
 *)

@@ -22,7 +22,9 @@
  *  sync N          execute_now() vs an indirect call of the callback vs a
  *                  mutex_lock()/mutex_unlock() pair vs nothing
  *  legacy N        N execute_now_deferred() from two threads vs N
- *                  queue_work() + counter; worst wake-up delay meanwhile
+ *                  queue_work() + counter; the first call waits until all
+ *                  are queued: then the worst wake-up delay of other
+ *                  threads while the worker drains the rest
  *  concurrency N   N execute_now_deferred_ex() requests over 64 tasks from
  *                  every CPU vs N queue_work() + counter over 64 items
  *  hold st|raw N   create N tasks (or N bare delayed_work users) and keep
@@ -142,8 +144,17 @@ static void st_work_stamp(struct work_struct *work)
 	complete(&st_done);
 }
 
+/*
+ * legacy: the first call waits at the gate until every request is queued,
+ * so that the drain that follows can be watched on its own.
+ */
+static bool st_gated;
+static DECLARE_COMPLETION(st_gate);
+
 static void st_counted(void)
 {
+	if (READ_ONCE(st_gated) && !atomic_read(&st_count))
+		wait_for_completion(&st_gate);
 	if (atomic_inc_return(&st_count) == READ_ONCE(st_target))
 		complete(&st_done);
 }
@@ -395,11 +406,17 @@ struct st_thread {
 	s64 worst;			/* probe: worst wake-up delay, ns */
 };
 
+static void st_probe(struct st_thread *t);
+static atomic_t st_producers;		/* producers still queueing */
+static DECLARE_COMPLETION(st_enqueued);	/* ... none left */
+
 static int st_thread_fn(void *data)
 {
 	struct st_thread *t = data;
 
 	t->fn(t);
+	if (t->fn != st_probe && atomic_dec_and_test(&st_producers))
+		complete(&st_enqueued);
 	while (!kthread_should_stop()) {
 		set_current_state(TASK_INTERRUPTIBLE);
 		if (!kthread_should_stop())
@@ -445,6 +462,7 @@ struct st_raw_item {
 
 static struct st_raw_item *st_items;
 static bool st_probe_stop;
+static bool st_probe_on;		/* probes note delays from now on */
 
 static void st_raw_work(struct work_struct *work)
 {
@@ -470,7 +488,8 @@ static void st_probe(struct st_thread *t)
 
 		usleep_range(1000, 1001);
 		late = ktime_get_ns() - t0 - NSEC_PER_MSEC;
-		t->worst = max(t->worst, late);
+		if (READ_ONCE(st_probe_on))
+			t->worst = max(t->worst, late);
 	}
 }
 
@@ -488,20 +507,34 @@ static void st_legacy_producer(struct st_thread *t)
 	}
 }
 
-/*
- * One throughput run: @nprod producers (per CPU, round robin) issue
- * @total requests in all; probes on every CPU watch wake-up delays.
- * Prints <section>.<side>.per_s and .worst_wakeup_delay_ns.
+/**
+ * st_throughput() - one side of a throughput pair
+ * @section: figure prefix.
+ * @side: "raw" or "st".
+ * @fn: the producers' loop.
+ * @arg: for @fn: what to call (NULL: the raw side).
+ * @nprod: producer threads, one per CPU round robin.
+ * @total: requests, from all producers together.
+ * @gated: hold the first call until every request is queued, then watch
+ *	the drain alone: the worst wake-up delay is the drain's, and the
+ *	enqueue and drain rates are printed too.  Else the probes watch
+ *	the whole run.
+ *
+ * Probes on every CPU sleep 1 ms again and again and note how late they
+ * wake.  Prints <section>.<side>.per_s (requests per second, the whole
+ * run) and .worst_wakeup_delay_ns.
+ *
+ * Return: 0 or an error from starting the threads.
  */
 static int st_throughput(const char *section, const char *side,
 			 void (*fn)(struct st_thread *t), void *arg,
-			 unsigned int nprod, unsigned int total)
+			 unsigned int nprod, unsigned int total, bool gated)
 {
 	unsigned int ncpu = num_online_cpus(), i;
 	struct st_thread *t;
 	char name[48];
 	s64 worst = 0;
-	u64 t0, ns;
+	u64 t0, t1 = 0, ns;
 	int err;
 
 	t = kcalloc(nprod + ncpu, sizeof(*t), GFP_KERNEL);
@@ -517,14 +550,27 @@ static int st_throughput(const char *section, const char *side,
 	atomic_set(&st_count, 0);
 	WRITE_ONCE(st_target, total / nprod * nprod);
 	reinit_completion(&st_done);
+	reinit_completion(&st_gate);
+	reinit_completion(&st_enqueued);
+	atomic_set(&st_producers, nprod);
+	WRITE_ONCE(st_gated, gated);
+	WRITE_ONCE(st_probe_on, !gated);
 	WRITE_ONCE(st_probe_stop, false);
 	t0 = ktime_get_ns();
 	/* Probes on CPU 0, 1, ... after the producers on 0, 1, ... */
 	err = st_threads_start(t, nprod + ncpu);
+	if (!err && gated) {
+		wait_for_completion(&st_enqueued);
+		t1 = ktime_get_ns();
+		WRITE_ONCE(st_probe_on, true);
+		complete_all(&st_gate);
+	}
 	if (!err)
 		wait_for_completion(&st_done);
 	ns = ktime_get_ns() - t0;
 	WRITE_ONCE(st_probe_stop, true);
+	WRITE_ONCE(st_gated, false);
+	complete_all(&st_gate);	/* nobody is left waiting, whatever failed */
 	st_threads_stop(t, nprod + ncpu);
 	for (i = nprod; i < nprod + ncpu; i++)
 		worst = max(worst, t[i].worst);
@@ -534,6 +580,12 @@ static int st_throughput(const char *section, const char *side,
 	snprintf(name, sizeof(name), "%s.%s", section, side);
 	st_fig(name, "per_s", div64_u64((u64)atomic_read(&st_count) *
 					NSEC_PER_SEC, ns ?: 1));
+	if (gated) {
+		st_fig(name, "enqueue_per_s",
+		       div64_u64((u64)total * NSEC_PER_SEC, t1 - t0 ?: 1));
+		st_fig(name, "drain_per_s",
+		       div64_u64((u64)total * NSEC_PER_SEC, t0 + ns - t1 ?: 1));
+	}
 	st_fig(name, "worst_wakeup_delay_ns", worst);
 	st_fig(name, "n", atomic_read(&st_count));
 	return 0;
@@ -574,10 +626,10 @@ static int st_legacy(unsigned int n)
 	err = st_items_alloc(1);
 	if (!err)
 		err = st_throughput("legacy", "raw", st_legacy_producer, NULL,
-				    2, n);
+				    2, n, true);
 	if (!err)
 		err = st_throughput("legacy", "st", st_legacy_producer, task,
-				    2, n);
+				    2, n, true);
 	if (st_items)
 		st_items_free(1);
 	scheduled_task_destroy(task);
@@ -619,10 +671,10 @@ static int st_concurrency(unsigned int n)
 		err = st_items_alloc(ST_BENCH_TASKS);
 	if (!err)
 		err = st_throughput("concurrency", "raw", st_conc_producer,
-				    NULL, ncpu, n);
+				    NULL, ncpu, n, false);
 	if (!err)
 		err = st_throughput("concurrency", "st", st_conc_producer,
-				    st_conc_tasks, ncpu, n);
+				    st_conc_tasks, ncpu, n, false);
 	if (st_items)
 		st_items_free(ST_BENCH_TASKS);
 	for (i = 0; i < ST_BENCH_TASKS; i++) {

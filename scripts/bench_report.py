@@ -154,13 +154,20 @@ def rows(f, mem):
          (ns(f.get("sync.overhead_ns")),
           f.get("sync.overhead_in_mutex_pairs_milli", 0) / 1000)),
     ]
-    for sec, what in (("legacy", "legacy deferred, 2 threads"),
-                      ("concurrency", "64 tasks, all CPUs")):
-        r, s = f.get(sec + ".raw.per_s"), f.get(sec + ".st.per_s")
-        out.append(("%s: calls/s; worst wake-up delay" % what,
-                    "%s/s; %s" % (r, ns(f.get(sec + ".raw.worst_wakeup_delay_ns"))),
-                    "%s/s; %s" % (s, ns(f.get(sec + ".st.worst_wakeup_delay_ns"))),
-                    ratio(s, r)))
+    def rate(sec, side):
+        k = "%s.%s." % (sec, side)
+        t = "%s/s" % f.get(k + "per_s")
+        if k + "drain_per_s" in f:
+            t += " (queue %s/s, drain %s/s)" % (f.get(k + "enqueue_per_s"),
+                                               f.get(k + "drain_per_s"))
+        return t + "; " + ns(f.get(k + "worst_wakeup_delay_ns"))
+
+    for sec, what in (("legacy", "legacy deferred, 2 threads: calls/s; "
+                       "worst wake-up delay during the drain"),
+                      ("concurrency", "64 tasks, all CPUs: callbacks/s; "
+                       "worst wake-up delay")):
+        out.append((what, rate(sec, "raw"), rate(sec, "st"),
+                    ratio(f.get(sec + ".st.per_s"), f.get(sec + ".raw.per_s"))))
     if mem:
         r = mem.get("raw", {}).get("bytes_per_task")
         s = mem.get("st", {}).get("bytes_per_task")

@@ -55,16 +55,20 @@ def parse(path):
                 except ValueError:
                     failed.append(line.strip())
             elif w[0] == "ST-SLAB" and len(w) == 5:
-                slabs.setdefault(w[1], {})[w[2]] = int(w[3]) * int(w[4])
+                slabs.setdefault(w[1], {})[w[2]] = (int(w[3]), int(w[4]))
     return kernel, figs, slabs, failed
 
 
 def slab_delta(slabs, before, after):
-    """Bytes per held object, per cache, biggest first."""
+    """(cache, bytes, objects) per held object, biggest first."""
     a, b = slabs.get(before, {}), slabs.get(after, {})
-    d = {c: (b.get(c, 0) - a.get(c, 0)) / N_HOLD for c in set(a) | set(b)}
-    return sorted(((c, round(v)) for c, v in d.items() if abs(v) >= 8),
-                  key=lambda x: -x[1])
+    out = []
+    for c in set(a) | set(b):
+        (n0, s0), (n1, s1) = a.get(c, (0, 0)), b.get(c, (0, 0))
+        v = (n1 * s1 - n0 * s0) / N_HOLD
+        if abs(v) >= 8:
+            out.append((c, round(v), round((n1 - n0) / N_HOLD, 2)))
+    return sorted(out, key=lambda x: -x[1])
 
 
 def memory(slabs):
@@ -72,8 +76,9 @@ def memory(slabs):
     for side in ("raw", "st"):
         if side + "0" in slabs and side + "1" in slabs:
             caches = slab_delta(slabs, side + "0", side + "1")
-            m[side] = {"bytes_per_task": sum(v for _, v in caches),
-                       "by_cache": dict(caches)}
+            m[side] = {"bytes_per_task": sum(v for _, v, _ in caches),
+                       "by_cache": {c: {"bytes": v, "objects": n}
+                                    for c, v, n in caches}}
     return m
 
 
@@ -278,7 +283,8 @@ def main():
                    g["target"]))
         if "st" in mem:
             print("  memory per task by cache: " +
-                  ", ".join("%s %d B" % c for c in mem["st"]["by_cache"].items()))
+                  ", ".join("%s %d B (%.2f objects)" % (c, v["bytes"], v["objects"])
+                            for c, v in mem["st"]["by_cache"].items()))
     if a.json:
         with open(a.json, "w") as f:
             json.dump(data, f, indent=1, sort_keys=True)

@@ -84,6 +84,8 @@ timing)
 		graph scheduled_task_execute_now 3 call call 20
 		graph st_legacy_work_fn 2 legacy-worker legacy 200
 		run hold st 10000
+		# The sysfs nodes of one task: what kernfs_node_cache holds.
+		ls -lR /sys/class/scheduled_task/st_bench.0:t0/ | sed 's/^/ST-LS /'
 		graph scheduled_task_create 2 create-10k create 3
 		graph scheduled_task_destroy 2 destroy-10k create 3
 		run free

@@ -220,13 +220,18 @@ def machine():
 
 def markdown(data):
     m = data["machine"]
-    lines = ["Measured %s on %s (%d host CPUs), %s, TCG." %
+    lines = ["Measured %s on %s (%d host CPUs), %s, TCG.  Throughput "
+             "(4, 8) has no target." %
              (data["date"], m["cpu"], m["host_cpus"], m["qemu"]), ""]
     for short, k in data["kernels"].items():
         lines += ["**%s** (`%s`):" % (short, k["kernel"]), "",
                   "| measurement | raw primitive | scheduled_task | ratio |",
                   "|---|---|---|---|"]
-        lines += ["| %s | %s | %s | %s |" % r for r in k["rows"]]
+        lines += ["| %s | %s | %s | %s |" % tuple(r) for r in k["rows"]]
+        if "st" in k["memory"]:
+            lines += ["", "Memory per task by slab cache: " + ", ".join(
+                "%s %d B (%.2g objects)" % (c, v["bytes"], v["objects"])
+                for c, v in k["memory"]["st"]["by_cache"].items()) + "."]
         lines += ["", "| goal | measured | target | met |",
                   "|---|---|---|---|"]
         lines += ["| %s | %s | %s | %s |" %
@@ -240,8 +245,9 @@ def readme(path, data):
     with open(path) as f:
         text = f.read()
     a, b = text.index(BEGIN) + len(BEGIN), text.index(END)
+    text = text[:a] + "\n" + markdown(data) + "\n" + text[b:]
     with open(path, "w") as f:
-        f.write(text[:a] + "\n" + markdown(data) + "\n" + text[b:])
+        f.write(text)
 
 
 def main():

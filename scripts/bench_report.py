@@ -231,7 +231,8 @@ def markdown(data):
         if "st" in k["memory"]:
             lines += ["", "Memory per task by slab cache: " + ", ".join(
                 "%s %d B (%.2g objects)" % (c, v["bytes"], v["objects"])
-                for c, v in k["memory"]["st"]["by_cache"].items()) + "."]
+                for c, v in sorted(k["memory"]["st"]["by_cache"].items(),
+                                   key=lambda x: -x[1]["bytes"])) + "."]
         lines += ["", "| goal | measured | target | met |",
                   "|---|---|---|---|"]
         lines += ["| %s | %s | %s | %s |" %

@@ -43,6 +43,8 @@ k61=$(ls /usr/src | sed -n 's/^linux-headers-\(6\.1\.[0-9-]*-amd64\)$/\1/p' |
 bench_kernel() {
 	local short=$1 kver=$2 b=$out/build/bench-$1 img=$out/bench-$1.cpio.gz
 	local vars=$out/bench-$1-vars.fd log mode extra=()
+	# No figures from an earlier run may pass for this one's.
+	rm -f "$out/bench-$short.txt"
 	if ! heavy bash -c ". scripts/lib.sh; build_modules bench-$short /usr/src/linux-headers-$kver"; then
 		echo "bench: $short: build failed, see out/logs/build-bench-$short.log"
 		return 1
@@ -50,7 +52,6 @@ bench_kernel() {
 	scripts/initramfs.sh "$img" tests/guest/bench.sh \
 		"$b/scheduled_task.ko:lib/st/scheduled_task.ko" \
 		"$b/bench/st_bench.ko:lib/st/st_bench.ko" || return 1
-	: >"$out/bench-$short.txt"
 	for mode in timing stores; do
 		log=$out/logs/bench-$short-$mode.log
 		# The TSC is QEMU's virtual clock, the same on both vCPUs: a

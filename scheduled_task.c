@@ -323,18 +323,26 @@ static void st_arm(struct scheduled_task *task, enum st_armed why,
 
 /*
  * Call the client.  The caller holds run_lock, which is what makes runs of
- * one task mutually exclusive.
+ * one task mutually exclusive.  A scheduled run (@gated) first passes the
+ * gate, in the same lock section that marks it running; when the gate is
+ * shut the client is not called and SCHEDULED_TASK_RESULT_INVALID is
+ * returned.
  */
 static enum scheduled_task_result
 st_invoke(struct scheduled_task *task, void *context,
-	  enum scheduled_task_power_state state)
+	  enum scheduled_task_power_state state, bool gated)
 {
 	enum scheduled_task_result result;
-	u64 start;
+	bool timed;
+	u64 start = 0;
 
 	lockdep_assert_held(&task->run_lock);
 
 	spin_lock_irq(&task->lock);
+	if (gated && !st_may_run_locked(task)) {
+		spin_unlock_irq(&task->lock);
+		return SCHEDULED_TASK_RESULT_INVALID;
+	}
 	if (!st_settled(task->state))
 		st_set_state_locked(task, ST_RUNNING);
 	task->runs++;
@@ -342,9 +350,13 @@ st_invoke(struct scheduled_task *task, void *context,
 	WRITE_ONCE(task->runner, current);
 
 	trace_scheduled_task_run(task, state);
-	start = ktime_get_ns();
+	/* The clock only for the tracepoint: a run's cost when it is off. */
+	timed = trace_scheduled_task_done_enabled();
+	if (timed)
+		start = ktime_get_ns();
 	result = task->cfg.callback(task, context, state);
-	trace_scheduled_task_done(task, result, ktime_get_ns() - start);
+	if (timed)
+		trace_scheduled_task_done(task, result, ktime_get_ns() - start);
 
 	WRITE_ONCE(task->runner, NULL);
 	if (result < SCHEDULED_TASK_SUCCESS ||
@@ -369,6 +381,8 @@ st_invoke(struct scheduled_task *task, void *context,
 static void st_finish(struct scheduled_task *task,
 		      enum scheduled_task_result result, bool retry)
 {
+	bool announce;
+
 	spin_lock_irq(&task->lock);
 	task->last_result = result;
 	if (retry && result == SCHEDULED_TASK_SUCCESS_TRY_AGAIN)
@@ -379,8 +393,10 @@ static void st_finish(struct scheduled_task *task,
 			      SCHEDULED_TASK_POWER_NONE);
 	if (task->state == ST_RUNNING)
 		st_set_state_locked(task, st_rest_locked(task));
+	announce = task->announce;
 	spin_unlock_irq(&task->lock);
-	st_announce(task);
+	if (announce)
+		st_announce(task);
 }
 
 /*
@@ -498,16 +514,11 @@ st_run_locked(struct scheduled_task *task,
 	      enum scheduled_task_power_state state)
 {
 	enum scheduled_task_result result;
-	bool may_run;
 
 	lockdep_assert_held(&task->run_lock);
-	spin_lock_irq(&task->lock);
-	may_run = st_may_run_locked(task);
-	spin_unlock_irq(&task->lock);
-	if (!may_run)
-		return SCHEDULED_TASK_RESULT_INVALID;
-
-	result = st_invoke(task, task->cfg.context, state);
+	result = st_invoke(task, task->cfg.context, state, true);
+	if (result == SCHEDULED_TASK_RESULT_INVALID)
+		return result;
 	if (result == SCHEDULED_TASK_SUCCESS)
 		st_complete(task);
 	st_finish(task, result, true);
@@ -606,7 +617,7 @@ static void st_legacy_work_fn(struct work_struct *work)
 
 		/* DMF legacy semantics: the result and once state are ignored. */
 		st_finish(task, st_invoke(task, call->context,
-					  SCHEDULED_TASK_POWER_NONE), false);
+					  SCHEDULED_TASK_POWER_NONE, false), false);
 		mutex_unlock(&task->run_lock);
 		kfree(call);
 		cond_resched();	/* DMF's To-Do: do not spin through a long queue */
@@ -835,6 +846,9 @@ static struct scheduled_task *st_alloc(struct device *client,
 	device_initialize(&task->dev);
 	task->dev.class = &st_class;
 	task->dev.type = st_device_type(cfg);
+	/* Without PM callbacks, no place in the PM core and no power/ files. */
+	if (!task->dev.type->pm)
+		device_set_pm_not_required(&task->dev);
 	task->dev.parent = client;
 	task->dev.release = st_release;
 	return task;
@@ -1326,7 +1340,8 @@ scheduled_task_execute_now(struct scheduled_task *task, void *context)
 	if (READ_ONCE(task->gate) == ST_GATE_DYING) {
 		result = SCHEDULED_TASK_RESULT_INVALID;
 	} else {
-		result = st_invoke(task, context, SCHEDULED_TASK_POWER_NONE);
+		result = st_invoke(task, context, SCHEDULED_TASK_POWER_NONE,
+				   false);
 		st_finish(task, result, false);
 	}
 	mutex_unlock(&task->run_lock);

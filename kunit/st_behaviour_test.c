@@ -2171,7 +2171,8 @@ static void b19_pm_callbacks_only_where_needed(struct kunit *test)
 			cfg.wq = wq;
 		task = scheduled_task_create(dev, &cfg);
 		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, task);
-		KUNIT_EXPECT_EQ_MSG(test, !task->dev.power.no_pm_callbacks,
+		KUNIT_EXPECT_EQ_MSG(test, !task->dev.power.no_pm_callbacks &&
+				    !device_pm_not_required(&task->dev),
 				    cases[i].callbacks, "%s", cases[i].name);
 		scheduled_task_destroy(task);
 	}

@@ -14,9 +14,7 @@
 #
 # ST_BENCH_SCALE=<percent> scales the sample counts (quick runs);
 # ST_BENCH_ONLY=6.1|6.12 runs one kernel; ST_BENCH_PROFILE=1 adds ftrace
-# function_graph profiles of the slow paths to the timing log (ST-TRACE).  Builds and boots take
-# /tmp/st-heavy.lock (the machine's two cores are shared), unless the
-# caller holds it already and says so with ST_HEAVY_LOCKED=1.
+# function_graph profiles of the slow paths to the timing log (ST-TRACE).
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
@@ -25,14 +23,6 @@ mkdir -p "$out/results" "$out/logs"
 . scripts/lib.sh
 scale=${ST_BENCH_SCALE:-100}
 start=$(date +%s)
-
-heavy() {
-	if [ "${ST_HEAVY_LOCKED:-}" = 1 ]; then
-		"$@"
-	else
-		flock /tmp/st-heavy.lock "$@"
-	fi
-}
 
 k612=$(scripts/deps.sh 2>"$out/logs/bench-deps.log" | tail -n 1) || {
 	echo "bench: dependency install failed, see out/logs/bench-deps.log"; exit 1; }
@@ -45,7 +35,7 @@ bench_kernel() {
 	local vars=$out/bench-$1-vars.fd log mode extra=()
 	# No figures from an earlier run may pass for this one's.
 	rm -f "$out/bench-$short.txt"
-	if ! heavy bash -c ". scripts/lib.sh; build_modules bench-$short /usr/src/linux-headers-$kver"; then
+	if ! bash -c ". scripts/lib.sh; build_modules bench-$short /usr/src/linux-headers-$kver"; then
 		echo "bench: $short: build failed, see out/logs/build-bench-$short.log"
 		return 1
 	fi
@@ -61,7 +51,7 @@ bench_kernel() {
 			cp /usr/share/OVMF/OVMF_VARS_4M.fd "$vars"
 			extra=(--smp 1 --firmware ovmf --vars "$vars")
 		fi
-		heavy scripts/qemu.sh --kernel "/boot/vmlinuz-$kver" \
+		scripts/qemu.sh --kernel "/boot/vmlinuz-$kver" \
 			--initrd "$img" --log "$log" --timeout 400 "${extra[@]}" \
 			--append "quiet clocksource=tsc tsc=reliable st.bench=$mode st.n=$scale st.profile=${ST_BENCH_PROFILE:-0}"
 		tr -d '\r' <"$log" | grep -a -e '^ST-BENCH' -e '^ST-SLAB' \

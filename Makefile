@@ -16,7 +16,7 @@ SEED ?=
 export ST_SEED = $(SEED)
 
 .PHONY: all modules clean install check kunit kcsan e2e persist stress lint \
-	build-matrix demo bench stress-ops check-release check-clang
+	build-matrix demo bench stress-ops check-release check-clang check-6.1
 
 all: modules
 
@@ -49,10 +49,16 @@ kcsan:
 check-release:
 	scripts/check.sh kunit-release
 
-# ... and on the debug kernel built with clang (LLVM=1), after a W=1
-# LLVM=1 build of the module and the suites that must be warning-free.
+# ... on the debug kernel built with clang (LLVM=1), after a W=1
+# LLVM=1 build of the module and the suites that must be warning-free ...
 check-clang:
 	scripts/check.sh kunit-clang
+
+# ... and on the debug kernel built from Debian's linux-source-6.1, so the
+# 6.1 side of scheduled_task_compat.h runs under KASAN and lockdep too.
+# SUITE does not apply: 6.1 does not filter the suites of a module.
+check-6.1:
+	scripts/check.sh kunit-6.1
 
 e2e:
 	scripts/check.sh e2e

@@ -1,16 +1,43 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The KUnit API the suites use that 6.1 lacks, so the suites run on the
- * 6.1 debug kernel unchanged (scripts/kernel.sh 6.1).  Each piece has the
- * upstream name and meaning, and goes when 6.1 support does.
+ * What the suites need to run on the 6.1 debug kernel too
+ * (scripts/kernel.sh 6.1): the KUnit API 6.1 lacks, under its upstream
+ * names and meaning, and registration helpers for when 6.1's KUnit runs
+ * the suites.  All of it goes when 6.1 support does.
  */
 #ifndef _ST_KUNIT_COMPAT_H
 #define _ST_KUNIT_COMPAT_H
 
 #include <kunit/resource.h>
 #include <kunit/test.h>
+#include <linux/device.h>
+#include <linux/module.h>
+#include <linux/platform_device.h>
 #include <linux/slab.h>
 #include <linux/version.h>
+
+/*
+ * 6.1's KUnit runs a module's suites from the MODULE_STATE_COMING
+ * notifier, 6.12's once the module is live (kunit_module_notify() in
+ * lib/kunit/test.c).  Before that the module has no sysfs kobject
+ * (load_module() calls mod_sysfs_setup() later), and a driver or root
+ * device it owns gets linked to the uninitialised kobject: kobject
+ * warnings, a refcount use-after-free, and root_device_register()
+ * failing.  Until the module is live, its test drivers and devices have
+ * no owner (they lose only their "module" link in sysfs).  Its
+ * parameters are not parsed yet either: the suites see their defaults.
+ */
+static inline struct module *st_kunit_owner(void)
+{
+	struct module *owner = THIS_MODULE;
+
+	return owner && owner->state == MODULE_STATE_COMING ? NULL : owner;
+}
+
+#define st_kunit_driver_register(drv) \
+	__platform_driver_register(drv, st_kunit_owner())
+#define st_kunit_root_device_register(name) \
+	__root_device_register(name, st_kunit_owner())
 
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 5, 0)
 /*

@@ -56,7 +56,8 @@ check-clang:
 
 # ... and on the debug kernel built from Debian's linux-source-6.1, so the
 # 6.1 side of scheduled_task_compat.h runs under KASAN and lockdep too.
-# SUITE does not apply: 6.1 does not filter the suites of a module.
+# SUITE, OPS and SEED do not apply: 6.1 runs a module's suites before it
+# parses the module's parameters, and does not filter them.
 check-6.1:
 	scripts/check.sh kunit-6.1
 

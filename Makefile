@@ -17,7 +17,7 @@ export ST_SEED = $(SEED)
 
 .PHONY: all modules clean install check kunit kcsan e2e persist stress lint \
 	build-matrix demo bench bench-readme stress-ops check-release check-clang \
-	upstream check-upstream
+	check-6.1 upstream check-upstream
 
 all: modules
 
@@ -50,10 +50,17 @@ kcsan:
 check-release:
 	scripts/check.sh kunit-release
 
-# ... and on the debug kernel built with clang (LLVM=1), after a W=1
-# LLVM=1 build of the module and the suites that must be warning-free.
+# ... on the debug kernel built with clang (LLVM=1), after a W=1
+# LLVM=1 build of the module and the suites that must be warning-free ...
 check-clang:
 	scripts/check.sh kunit-clang
+
+# ... and on the debug kernel built from Debian's linux-source-6.1, so the
+# 6.1 side of scheduled_task_compat.h runs under KASAN and lockdep too.
+# SUITE, OPS and SEED do not apply: 6.1 runs a module's suites before it
+# parses the module's parameters, and does not filter them.
+check-6.1:
+	scripts/check.sh kunit-6.1
 
 e2e:
 	scripts/check.sh e2e

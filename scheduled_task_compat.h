@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The differences between the kernels scheduled_task supports (6.1 and
- * 6.12), each behind one small name.  This is the only file that tests
- * kernel versions.
+ * 6.12), each behind one small name.  This is the only file of the
+ * module that tests kernel versions (kunit/st_kunit_compat.h does for
+ * the KUnit API the suites use).
  */
 #ifndef _SCHEDULED_TASK_COMPAT_H
 #define _SCHEDULED_TASK_COMPAT_H

@@ -1722,7 +1722,7 @@ static void b17_key_too_long_is_refused(struct kunit *test)
 	b.name = "long-task-name-number-one-aaaa-2";
 	memset(long_dev, 'd', sizeof(long_dev) - 1);
 	long_dev[sizeof(long_dev) - 1] = '\0';
-	dev = root_device_register(long_dev);
+	dev = st_kunit_root_device_register(long_dev);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dev);
 	ta = scheduled_task_create(dev, &a);
 	tb = scheduled_task_create(dev, &b);

@@ -16,6 +16,7 @@
 
 #include "../scheduled_task.h"
 #include "../scheduled_task_internal.h"
+#include "st_kunit_compat.h"
 
 /* Bounded waits: generous for TCG, never part of an assertion on time. */
 #define ST_WAIT		(20 * HZ)

@@ -224,7 +224,7 @@ int st_kunit_suite_init(struct kunit_suite *suite)
 	mutex_lock(&st_driver_lock);
 	if (!st_driver_users) {
 		st_driver_gone();
-		err = platform_driver_register(&st_client_driver);
+		err = st_kunit_driver_register(&st_client_driver);
 	}
 	if (!err)
 		st_driver_users++;

@@ -2,14 +2,17 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The project's test runner:
-#   check.sh all|build|lint|kunit|e2e|persist|kcsan|upstream|kunit-release|kunit-clang
+#   check.sh all|build|lint|kunit|e2e|persist|kcsan|upstream
+#   check.sh kunit-release|kunit-clang|kunit-6.1
 #
 # Installs what it needs, builds the two debug kernels once (cached), then
 # runs the groups.  "all" leaves out kunit-release (the debug kernel with
-# CONFIG_DEBUG_KOBJECT_RELEASE) and kunit-clang (the debug kernel built
-# with LLVM=1): each needs a kernel build of its own, 6-10 minutes the
-# first time, which would push "make check" past its time budget on a
-# fresh machine.  They run by name (make check-release, make check-clang).  Every case ends up as one line "PASS|FAIL|SKIP <name>"
+# CONFIG_DEBUG_KOBJECT_RELEASE), kunit-clang (the debug kernel built with
+# LLVM=1) and kunit-6.1 (the debug kernel built from linux-source-6.1):
+# each needs a kernel build of its own, 6-10 minutes the first time, which
+# would push "make check" past its time budget on a fresh machine.  They
+# run by name (make check-release, make check-clang, make check-6.1).
+# Every case ends up as one line "PASS|FAIL|SKIP <name>"
 # in out/results/<group>; a group that ends without any is a failure.  The
 # summary prints one line per group, the groups' figures, and ends with
 # "N passed, N failed, N skipped".  Exit status is non-zero when anything
@@ -70,8 +73,8 @@ case $what in
 all) groups="build lint kunit e2e persist kcsan upstream"
      # make check SUITE=<glob>: just those KUnit suites, on both kernels.
      [ -z "${SUITE:-}" ] || groups="kunit kcsan" ;;
-build|lint|kunit|e2e|persist|kcsan|upstream|kunit-release|kunit-clang) groups=$what ;;
-*) echo "usage: check.sh all|build|lint|kunit|e2e|persist|kcsan|upstream|kunit-release|kunit-clang" >&2
+build|lint|kunit|e2e|persist|kcsan|upstream|kunit-release|kunit-clang|kunit-6.1) groups=$what ;;
+*) echo "usage: check.sh all|build|lint|kunit|e2e|persist|kcsan|upstream|kunit-release|kunit-clang|kunit-6.1" >&2
    exit 2 ;;
 esac
 
@@ -82,6 +85,9 @@ case " $groups " in
 esac
 case " $groups " in
 *" kunit-clang "*) export ST_CLANG_KDIR=$(debug_kernel clang) ;;
+esac
+case " $groups " in
+*" kunit-6.1 "*) export ST_DEBUG61_KDIR=$(debug_kernel 6.1) ;;
 esac
 
 # The KCSAN kernel is needed last.  It builds in the background at idle

@@ -23,6 +23,7 @@ base_pkgs=(
 	libelf-dev libssl-dev openssl sparse xz-utils zstd perl dkms procps
 	qemu-system-x86 ovmf busybox-static
 	linux-headers-amd64 linux-image-amd64 linux-source-6.12
+	linux-source-6.1
 )
 
 missing() {

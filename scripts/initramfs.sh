@@ -45,11 +45,14 @@ mount -t devtmpfs dev /dev 2>/dev/null
 mount -t debugfs debugfs /sys/kernel/debug
 mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
 echo "ST-GUEST-START $(uname -r) cpus=$(nproc) $(uname -v)"
-# Only what the run leaks counts: forget what boot left behind.  A kernel
-# built with kmemleak that refuses a scan has it switched off.
+# Only what the run leaks counts: forget what boot left behind.  "clear"
+# forgets only what a scan has reported, and a scan reports only objects
+# whose contents the scan before it saw unchanged (the first records a
+# checksum of each): scan twice, then clear.  A kernel built with
+# kmemleak that refuses a scan has it switched off.
 KL=/sys/kernel/debug/kmemleak
 if [ -e $KL ]; then
-	if echo scan >$KL && echo clear >$KL; then
+	if echo scan >$KL && echo scan >$KL && echo clear >$KL; then
 		echo "ST-KMEMLEAK-ACTIVE"
 	else
 		echo "ST-ERROR kmemleak is built in but not running"

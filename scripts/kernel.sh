@@ -1,8 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Build (once) a debug test kernel from Debian's linux-source-6.12 with
-# upstream kunit.py:
+# Build (once) a debug test kernel from Debian's linux-source-6.12 (or
+# 6.1) with upstream kunit.py:
 #   kernel.sh [debug]  kunit/.kunitconfig: KASAN, lockdep, UBSAN, kmemleak...
 #   kernel.sh kcsan    the same without KASAN, plus kunit/kcsan.kunitconfig
 #   kernel.sh release  the debug config plus kunit/release.kunitconfig
@@ -10,6 +10,8 @@
 #   kernel.sh clang    the debug config (plus kunit/clang.kunitconfig)
 #                      built with LLVM=1: clang, ld.lld, LLVM binutils;
 #                      modules for it need LLVM=1 too
+#   kernel.sh 6.1      the debug config built from linux-source-6.1, with
+#                      kunit/6.1.kunitconfig (what 6.1 cannot have)
 # The result is cached under $ST_CACHE (default ~/.cache/scheduled_task),
 # keyed by the flavour (which also says the toolchain), the source version
 # and a hash of the config, so a second run does not rebuild.  Prints the
@@ -19,9 +21,11 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 flavour=${1:-debug}
 cache=${ST_CACHE:-$HOME/.cache/scheduled_task}
-tarball=$(ls /usr/src/linux-source-6.12.tar.xz)
-ver=$(dpkg-query -W -f='${Version}' linux-source-6.12)
-src=$cache/src/$ver/linux-source-6.12
+series=6.12
+[ "$flavour" != 6.1 ] || series=6.1
+tarball=$(ls /usr/src/linux-source-$series.tar.xz)
+ver=$(dpkg-query -W -f='${Version}' linux-source-$series)
+src=$cache/src/$ver/linux-source-$series
 
 cfg=$(mktemp)
 trap 'rm -f "$cfg"' EXIT
@@ -33,6 +37,12 @@ kcsan)	grep -v '^CONFIG_KASAN' "$top/kunit/.kunitconfig" >"$cfg"
 release) cat "$top/kunit/.kunitconfig" "$top/kunit/release.kunitconfig" >"$cfg" ;;
 clang)	cat "$top/kunit/.kunitconfig" "$top/kunit/clang.kunitconfig" >"$cfg"
 	make_opts=(--make_options LLVM=1) ;;
+# What the 6.1 fragment turns off ("# CONFIG_X is not set") leaves the
+# debug config, so that kunit.py checks the fragment's word for it.
+6.1)	sed -n 's/^# \(CONFIG_[A-Z0-9_]*\) is not set$/\1=y/p' \
+		"$top/kunit/6.1.kunitconfig" |
+		grep -v -x -F -f - "$top/kunit/.kunitconfig" >"$cfg"
+	cat "$top/kunit/6.1.kunitconfig" >>"$cfg" ;;
 *)	echo "kernel.sh: unknown flavour $flavour" >&2; exit 2 ;;
 esac
 key="$flavour-$ver-$(sha256sum "$cfg" | cut -c1-12)"
@@ -44,7 +54,7 @@ if [ -f "$out/.st-built" ]; then
 fi
 
 if [ ! -f "$src/Makefile" ]; then
-	echo "kernel: unpacking linux-source-6.12 $ver" >&2
+	echo "kernel: unpacking linux-source-$series $ver" >&2
 	rm -rf "$cache/src/$ver"
 	mkdir -p "$cache/src/$ver"
 	tar -C "$cache/src/$ver" -xf "$tarball"

@@ -78,8 +78,12 @@ def load_rewrites():
     return rules
 
 
+# The compat headers stay out of tree: the module's and the KUnit suites'.
+COMPAT_HEADERS = ["scheduled_task_compat.h", "kunit/st_kunit_compat.h"]
+
+
 def compat_names():
-    text = read(os.path.join(TOP, "scheduled_task_compat.h"))
+    text = "".join(read(os.path.join(TOP, h)) for h in COMPAT_HEADERS)
     return set(re.findall(r"#define\s+(st_\w+)", text) +
                re.findall(r"static inline [\w ]+?\b(st_\w+)\(", text))
 
@@ -180,7 +184,8 @@ def series():
         "@OBJS@", make_list("scheduled_task_kunit", kunit_objs))
     kunit_files = {D + "kunit/" + f: "kunit/" + f for f in
                    sorted(os.path.basename(p) for p in
-                          glob.glob(os.path.join(TOP, "kunit", "*.[ch]")))}
+                          glob.glob(os.path.join(TOP, "kunit", "*.[ch]")))
+                   if "kunit/" + f not in COMPAT_HEADERS}
     sample_files = {SAMPLES + f: "samples/" + f for f in
                     sorted(os.path.basename(p) for p in
                            glob.glob(os.path.join(TOP, "samples", "*.c")))}

@@ -5,11 +5,11 @@
 
 #include <kunit/resource.h>
 #include <linux/delay.h>
+#include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/module.h>
 #include <linux/mount.h>
 #include <linux/mutex.h>
-#include <linux/namei.h>
 #include <linux/platform_device.h>
 #include <linux/property.h>
 
@@ -173,19 +173,19 @@ struct file *st_sysfs_open(const char *path, int flags)
 bool st_sysfs_exists(const char *path)
 {
 	struct vfsmount *mnt;
-	struct path found;
-	bool ret;
+	struct file *file;
 
 	if (strncmp(path, "/sys/", 5))
 		return false;
 	mnt = st_sysfs_mount();
 	if (IS_ERR(mnt))
 		return false;
-	ret = !vfs_path_lookup(mnt->mnt_root, mnt, path + 5, 0, &found);
-	if (ret)
-		path_put(&found);
+	/* O_PATH: a lookup, not an open (6.1 keeps vfs_path_lookup() internal). */
+	file = file_open_root_mnt(mnt, path + 5, O_PATH | O_NOFOLLOW, 0);
+	if (!IS_ERR(file))
+		fput(file);
 	kern_unmount(mnt);
-	return ret;
+	return !IS_ERR(file);
 }
 
 /*

@@ -24,7 +24,7 @@ state_is() { [ "$(attr "$1" state)" = "$2" ]; }
 rpm_is() { [ "$(cat $P/st_resume_recal/power/runtime_status)" = "$1" ]; }
 table() {
 	printf 'DEMO|     %-32s %-10s %-9s %s\n' task state times_run store
-	for t in "$C"/*; do
+	for t in "$C"/*:*; do
 		n=${t##*/}
 		printf 'DEMO|     %-32s %-10s %-9s %s\n' "$n" "$(attr "$n" state)" \
 			"$(attr "$n" times_run)" "$(attr "$n" store)"
@@ -92,11 +92,12 @@ case $boot in
 	say ""
 
 	say "5. One run as the tracepoints saw it (tracefs, events/scheduled_task):"
-	last2=$(grep 'st_resume_recal:recal' /sys/kernel/tracing/trace | tail -n 2)
-	echo "$last2" | sed 's/^ *//; s/^/DEMO|     /'
-	expect "the trace shows the run and its result" yes \
-		"$(echo "$last2" | grep -q 'scheduled_task_run: .*previous_state=SUSPENDED' &&
-		   echo "$last2" | grep -q 'scheduled_task_done: .*result=success' &&
+	last=$(grep 'st_resume_recal:recal' /sys/kernel/tracing/trace | tail -n 4)
+	echo "$last" | sed 's/^ *//; s/^/DEMO|     /'
+	expect "the trace shows the run, its result and the state it led to" yes \
+		"$(echo "$last" | grep -q 'scheduled_task_run: .*previous_state=SUSPENDED' &&
+		   echo "$last" | grep -q 'scheduled_task_done: .*result=success' &&
+		   echo "$last" | grep -q 'scheduled_task_state: .*running -> completed' &&
 		   echo yes)"
 	say ""
 	say "Power off.  Boot 2 uses the same EFI variable store."

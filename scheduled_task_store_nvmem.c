@@ -209,7 +209,7 @@ static int st_region_attach(struct scheduled_task *task)
 		return PTR_ERR(nvmem);
 	}
 	/* nvmem_device_read/write() do not check bounds: we must. */
-	dev_size = st_nvmem_dev_size(nvmem);
+	dev_size = st_nvmem_dev_size(nvmem, nvmem_dev);
 	if (dev_size && (offset >= dev_size || size > dev_size - offset)) {
 		dev_err(&task->dev, "nvmem region %s:%u:%u ends beyond the device's %zu bytes\n",
 			name, offset, size, dev_size);

@@ -3,7 +3,9 @@
  * What the suites need to run on the 6.1 debug kernel too
  * (scripts/kernel.sh 6.1): the KUnit API 6.1 lacks, under its upstream
  * names and meaning, and registration helpers for when 6.1's KUnit runs
- * the suites.  All of it goes when 6.1 support does.
+ * the suites.  All of it goes when 6.1 support does.  What depends on
+ * the kernel's version is in ../scheduled_task_compat.h, the one file
+ * that tests versions; kunit/Kbuild asks it for the KUnit part.
  */
 #ifndef _ST_KUNIT_COMPAT_H
 #define _ST_KUNIT_COMPAT_H
@@ -13,8 +15,8 @@
 #include <linux/device.h>
 #include <linux/module.h>
 #include <linux/platform_device.h>
-#include <linux/slab.h>
-#include <linux/version.h>
+
+#include "../scheduled_task_compat.h"
 
 /*
  * 6.1's KUnit runs a module's suites from the MODULE_STATE_COMING
@@ -39,46 +41,6 @@ static inline struct module *st_kunit_owner(void)
 #define st_kunit_root_device_register(name) \
 	__root_device_register(name, st_kunit_owner())
 
-#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 5, 0)
-/*
- * Deferred actions came in 6.5; 6.1 has test-managed resources, which
- * are released in reverse order when the test ends, passes or not, as
- * actions are (they are resources there too).  A resource carries one
- * pointer, so it points at the function and its argument.
- */
-typedef void (kunit_action_t)(void *);
-
-struct st_kunit_action {
-	kunit_action_t *action;
-	void *ctx;
-};
-
-static inline void st_kunit_action_run(struct kunit_resource *res)
-{
-	struct st_kunit_action *a = res->data;
-
-	a->action(a->ctx);
-	kfree(a);
-}
-
-static inline int kunit_add_action_or_reset(struct kunit *test,
-					    kunit_action_t *action, void *ctx)
-{
-	struct st_kunit_action *a = kmalloc(sizeof(*a), GFP_KERNEL);
-
-	if (a) {
-		a->action = action;
-		a->ctx = ctx;
-		/* No init function: it can fail only allocating. */
-		if (kunit_alloc_resource(test, NULL, st_kunit_action_run,
-					 GFP_KERNEL, a))
-			return 0;
-		kfree(a);
-	}
-	action(ctx);
-	return -ENOMEM;
-}
-#endif
 
 /* Test attributes (the "slow" speed) came in 6.6: before, a case has none. */
 #ifndef KUNIT_CASE_SLOW

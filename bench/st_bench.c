@@ -824,25 +824,36 @@ static int st_scaling(unsigned int ndev, unsigned int m)
 	return err;
 }
 
+/* A persistent task <prefix>-<label> on the first device. */
+static struct scheduled_task *st_persistent(const char *prefix,
+					    const char *label,
+					    scheduled_task_fn fn,
+					    enum scheduled_task_when when)
+{
+	struct scheduled_task_config cfg = {
+		.callback = fn,
+		.persistence = SCHEDULED_TASK_PERSISTENT,
+		.mode = SCHEDULED_TASK_IMMEDIATE,
+		.when = when,
+	};
+	char name[32];
+
+	snprintf(name, sizeof(name), "%s-%s", prefix, label);
+	cfg.name = name;
+	return scheduled_task_create(&st_devs[0]->dev, &cfg);
+}
+
 /* store: times_run_set() latency on the store selected now. */
 static int st_store(const char *label, unsigned int n)
 {
-	struct scheduled_task_config cfg = {
-		.callback = st_cb_nop,
-		.persistence = SCHEDULED_TASK_PERSISTENT,
-		.mode = SCHEDULED_TASK_IMMEDIATE,
-		.when = SCHEDULED_TASK_ON_DEMAND,
-	};
 	struct scheduled_task *task;
-	char name[32];
+	char section[32];
 	s32 *v = st_samples(n);
 	unsigned int i;
 	int err = 0;
 
-	snprintf(name, sizeof(name), "lat-%s", label);
-	cfg.name = name;
-	task = v ? scheduled_task_create(&st_devs[0]->dev, &cfg) :
-		   ERR_PTR(-ENOMEM);
+	task = v ? st_persistent("lat", label, st_cb_nop,
+				 SCHEDULED_TASK_ON_DEMAND) : ERR_PTR(-ENOMEM);
 	if (IS_ERR(task)) {
 		vfree(v);
 		return PTR_ERR(task);
@@ -855,8 +866,8 @@ static int st_store(const char *label, unsigned int n)
 		v[i] = ktime_get_ns() - t;
 	}
 	if (!err) {
-		snprintf(name, sizeof(name), "stores.%s", label);
-		st_percentiles(name, v, n);
+		snprintf(section, sizeof(section), "stores.%s", label);
+		st_percentiles(section, v, n);
 	}
 	scheduled_task_destroy(task);
 	vfree(v);
@@ -866,19 +877,11 @@ static int st_store(const char *label, unsigned int n)
 /* persist: one persistent task's whole life, to count its store calls. */
 static int st_persist(const char *label)
 {
-	struct scheduled_task_config cfg = {
-		.callback = st_cb_success,
-		.persistence = SCHEDULED_TASK_PERSISTENT,
-		.mode = SCHEDULED_TASK_IMMEDIATE,
-		.when = SCHEDULED_TASK_AT_PROBE,
-	};
 	struct scheduled_task *task;
-	char name[32];
 	u32 n = 0;
 
-	snprintf(name, sizeof(name), "once-%s", label);
-	cfg.name = name;
-	task = scheduled_task_create(&st_devs[0]->dev, &cfg);
+	task = st_persistent("once", label, st_cb_success,
+			     SCHEDULED_TASK_AT_PROBE);
 	if (IS_ERR(task))
 		return PTR_ERR(task);
 	scheduled_task_times_run_get(task, &n);

@@ -41,7 +41,6 @@ static inline struct module *st_kunit_owner(void)
 #define st_kunit_root_device_register(name) \
 	__root_device_register(name, st_kunit_owner())
 
-
 /* Test attributes (the "slow" speed) came in 6.6: before, a case has none. */
 #ifndef KUNIT_CASE_SLOW
 #define KUNIT_CASE_SLOW(test_name) KUNIT_CASE(test_name)

@@ -322,31 +322,45 @@ static void st_arm(struct scheduled_task *task, enum st_armed why,
 }
 
 /*
- * Call the client.  The caller holds run_lock, which is what makes runs of
- * one task mutually exclusive.  A scheduled run (@gated) first passes the
- * gate, in the same lock section that marks it running; when the gate is
- * shut the client is not called and SCHEDULED_TASK_RESULT_INVALID is
- * returned.
+ * Start a run, in the lock section that took its request: a scheduled run
+ * (@gated) must first pass the gate.  Return: whether the client may be
+ * called; when it may, the task is marked running (unless it is settled:
+ * a legacy call or execute_now() leaves a finished task as it is).
+ */
+static bool st_start_locked(struct scheduled_task *task, bool gated)
+{
+	lockdep_assert_held(&task->lock);
+	if (gated && !st_may_run_locked(task))
+		return false;
+	if (!st_settled(task->state))
+		st_set_state_locked(task, ST_RUNNING);
+	task->runs++;
+	return true;
+}
+
+static bool st_start(struct scheduled_task *task, bool gated)
+{
+	bool started;
+
+	spin_lock_irq(&task->lock);
+	started = st_start_locked(task, gated);
+	spin_unlock_irq(&task->lock);
+	return started;
+}
+
+/*
+ * Call the client, for a run st_start_locked() started.  The caller holds
+ * run_lock, which is what makes runs of one task mutually exclusive.
  */
 static enum scheduled_task_result
 st_invoke(struct scheduled_task *task, void *context,
-	  enum scheduled_task_power_state state, bool gated)
+	  enum scheduled_task_power_state state)
 {
 	enum scheduled_task_result result;
 	bool timed;
 	u64 start = 0;
 
 	lockdep_assert_held(&task->run_lock);
-
-	spin_lock_irq(&task->lock);
-	if (gated && !st_may_run_locked(task)) {
-		spin_unlock_irq(&task->lock);
-		return SCHEDULED_TASK_RESULT_INVALID;
-	}
-	if (!st_settled(task->state))
-		st_set_state_locked(task, ST_RUNNING);
-	task->runs++;
-	spin_unlock_irq(&task->lock);
 	WRITE_ONCE(task->runner, current);
 
 	trace_scheduled_task_run(task, state);
@@ -505,20 +519,16 @@ static void st_record_work_fn(struct work_struct *work)
 }
 
 /*
- * A scheduled run: honours the once state, the result (a retry for the
- * *_TRY_AGAIN ones) and cancel.  Returns SCHEDULED_TASK_RESULT_INVALID
- * when it did not call the client.  The caller holds run_lock.
+ * A scheduled run, started: honours the once state, the result (a retry
+ * for the *_TRY_AGAIN ones) and cancel.  The caller holds run_lock.
  */
 static enum scheduled_task_result
-st_run_locked(struct scheduled_task *task,
-	      enum scheduled_task_power_state state)
+st_run_started(struct scheduled_task *task,
+	       enum scheduled_task_power_state state)
 {
 	enum scheduled_task_result result;
 
-	lockdep_assert_held(&task->run_lock);
-	result = st_invoke(task, task->cfg.context, state, true);
-	if (result == SCHEDULED_TASK_RESULT_INVALID)
-		return result;
+	result = st_invoke(task, task->cfg.context, state);
 	if (result == SCHEDULED_TASK_SUCCESS)
 		st_complete(task);
 	st_finish(task, result, true);
@@ -537,7 +547,8 @@ st_run(struct scheduled_task *task, enum scheduled_task_power_state state)
 		return SCHEDULED_TASK_RESULT_INVALID;
 	}
 	mutex_lock(&task->run_lock);
-	result = st_run_locked(task, state);
+	result = st_start(task, true) ? st_run_started(task, state) :
+					SCHEDULED_TASK_RESULT_INVALID;
 	mutex_unlock(&task->run_lock);
 	return result;
 }
@@ -556,6 +567,7 @@ static void st_dwork_fn(struct work_struct *work)
 	struct scheduled_task *task =
 		container_of(to_delayed_work(work), struct scheduled_task, dwork);
 	enum scheduled_task_power_state state;
+	bool started;
 
 	mutex_lock(&task->run_lock);
 	spin_lock_irq(&task->lock);
@@ -566,9 +578,11 @@ static void st_dwork_fn(struct work_struct *work)
 	}
 	task->armed = ST_ARMED_NONE;
 	state = task->dwork_state;
+	started = st_start_locked(task, true);
 	spin_unlock_irq(&task->lock);
 
-	st_run_locked(task, state);
+	if (started)
+		st_run_started(task, state);
 	mutex_unlock(&task->run_lock);
 }
 
@@ -576,6 +590,7 @@ static void st_ex_work_fn(struct work_struct *work)
 {
 	struct scheduled_task *task =
 		container_of(work, struct scheduled_task, ex_work);
+	bool started;
 
 	for (;;) {
 		mutex_lock(&task->run_lock);
@@ -586,9 +601,11 @@ static void st_ex_work_fn(struct work_struct *work)
 			return;
 		}
 		task->ex_requests--;
+		started = st_start_locked(task, true);
 		spin_unlock_irq(&task->lock);
 
-		st_run_locked(task, SCHEDULED_TASK_POWER_NONE);
+		if (started)
+			st_run_started(task, SCHEDULED_TASK_POWER_NONE);
 		mutex_unlock(&task->run_lock);
 		cond_resched();
 	}
@@ -607,8 +624,10 @@ static void st_legacy_work_fn(struct work_struct *work)
 		if (!task->suspended)
 			call = list_first_entry_or_null(&task->legacy_calls,
 							struct st_call, node);
-		if (call)
+		if (call) {
 			list_del(&call->node);
+			st_start_locked(task, false);
+		}
 		spin_unlock_irq(&task->lock);
 		if (!call) {
 			mutex_unlock(&task->run_lock);
@@ -617,7 +636,7 @@ static void st_legacy_work_fn(struct work_struct *work)
 
 		/* DMF legacy semantics: the result and once state are ignored. */
 		st_finish(task, st_invoke(task, call->context,
-					  SCHEDULED_TASK_POWER_NONE, false), false);
+					  SCHEDULED_TASK_POWER_NONE), false);
 		mutex_unlock(&task->run_lock);
 		kfree(call);
 		cond_resched();	/* DMF's To-Do: do not spin through a long queue */
@@ -1340,8 +1359,8 @@ scheduled_task_execute_now(struct scheduled_task *task, void *context)
 	if (READ_ONCE(task->gate) == ST_GATE_DYING) {
 		result = SCHEDULED_TASK_RESULT_INVALID;
 	} else {
-		result = st_invoke(task, context, SCHEDULED_TASK_POWER_NONE,
-				   false);
+		st_start(task, false);
+		result = st_invoke(task, context, SCHEDULED_TASK_POWER_NONE);
 		st_finish(task, result, false);
 	}
 	mutex_unlock(&task->run_lock);

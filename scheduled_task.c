@@ -978,14 +978,15 @@ static void st_del(struct scheduled_task *task)
  * task now, in store-error, and not after a run it could not record,
  * which would repeat at every boot.
  */
-static void st_load_times_run(struct scheduled_task *task)
+static void st_load_times_run(struct scheduled_task *task,
+			      const struct st_record *found)
 {
 	const char *what = "read run count from";
 	u32 n;
 	int err;
 
 	mutex_lock(&task->store_lock);
-	err = st_store_read(task, &n);
+	err = st_store_read(task, found, &n);
 	if (!err && !n) {
 		what = "write a first record to";
 		err = st_store_write(task, 0);
@@ -1043,6 +1044,7 @@ static int st_validate(struct device *dev,
  */
 static int st_publish(struct scheduled_task *task)
 {
+	struct st_record found;
 	int err;
 
 	err = st_add(task);
@@ -1054,13 +1056,13 @@ static int st_publish(struct scheduled_task *task)
 		return err;
 	}
 	if (task->cfg.persistence == SCHEDULED_TASK_PERSISTENT) {
-		err = st_store_attach(task);
-		if (err) {
+		err = st_store_attach(task, &found);
+		if (err < 0) {
 			st_del(task);
 			put_device(&task->dev);
 			return err;
 		}
-		st_load_times_run(task);
+		st_load_times_run(task, err ? &found : NULL);
 	}
 	dev_dbg(&task->dev, "created, store %s\n", st_store_name(task));
 	return 0;
@@ -1678,7 +1680,7 @@ static int st_pm_restore(struct device *dev)
 	 * and recorded it: the store says what happened, not the image.
 	 */
 	if (task->store)
-		st_load_times_run(task);
+		st_load_times_run(task, NULL);
 	st_wake(task);
 	return st_power_up(task, SCHEDULED_TASK_POWER_OFF);
 }

@@ -231,9 +231,10 @@ const char *st_result_name(enum scheduled_task_result result);
 void st_flush(struct scheduled_task *task);
 
 /* scheduled_task_store.c */
-int st_store_attach(struct scheduled_task *task);
+int st_store_attach(struct scheduled_task *task, struct st_record *found);
 void st_store_detach(struct scheduled_task *task);
-int st_store_read(struct scheduled_task *task, u32 *times_run);
+int st_store_read(struct scheduled_task *task, const struct st_record *found,
+		  u32 *times_run);
 int st_store_write(struct scheduled_task *task, u32 times_run);
 const char *st_store_name(struct scheduled_task *task);
 void st_store_exit(void);

@@ -254,24 +254,26 @@ static int st_store_try(struct scheduled_task *task,
 static int st_store_lookup(struct scheduled_task *task, struct st_record *rec);
 
 /*
- * Whether @ops holds a record of @task: 1 yes, 0 no (or unreadable),
- * -ENODEV when it does not apply, another error when it failed to attach.
- * Leaves @task with no store.
+ * Whether @ops holds a record of @task: 1 yes, 0 no, -ENODEV when it does
+ * not apply, another error when it failed to attach.  @rec gets what the
+ * store holds, and @read whether it could be read (unreadable counts as
+ * no record).  Leaves @task with no store.
  */
 static int st_store_holds(struct scheduled_task *task,
-			  const struct st_store_ops *ops, char *why, size_t len)
+			  const struct st_store_ops *ops, struct st_record *rec,
+			  bool *read, char *why, size_t len)
 {
-	struct st_record rec;
 	int err = st_store_try(task, ops, why, len);
 
 	if (err)
 		return err;
 	mutex_lock(&task->store_lock);
-	err = st_store_lookup(task, &rec);
+	err = st_store_lookup(task, rec);
 	st_store_detach(task);
 	task->store = NULL;
 	mutex_unlock(&task->store_lock);
-	return !err && rec.state == ST_RECORD_OURS;
+	*read = !err;
+	return !err && rec->state == ST_RECORD_OURS;
 }
 
 static const struct st_store_ops * const st_auto[] = {
@@ -283,31 +285,39 @@ static const struct st_store_ops * const st_auto[] = {
  * record, else the first that applies.  A record stays where it was
  * written when another store appears later (a cell added, nvmem= set on
  * an EFI machine): moving would find no record and run the task again.
+ * Return: as st_store_attach(); the record of the store chosen was read
+ * while choosing it.
  */
-static int st_store_attach_auto(struct scheduled_task *task)
+static int st_store_attach_auto(struct scheduled_task *task,
+				struct st_record *found)
 {
 	int i, first = -1, err;
+	struct st_record rec;
+	bool read, first_read = false;
 	char why[192] = "";
 
 	for (i = 0; i < ARRAY_SIZE(st_auto); i++) {
-		err = st_store_holds(task, st_auto[i], why, sizeof(why));
+		err = st_store_holds(task, st_auto[i], &rec, &read, why,
+				     sizeof(why));
 		if (err == -ENODEV)
 			continue;
 		if (err < 0)
 			return err;
-		if (err == 1) {
+		if (err == 1 || first < 0) {
 			first = i;
-			break;
+			first_read = read;
+			*found = rec;
 		}
-		if (first < 0)
-			first = i;
+		if (err == 1)
+			break;
 	}
 	if (first < 0) {
 		dev_err(&task->dev, "no persistent store (tried: %s); see the store= and nvmem= parameters\n",
 			why);
 		return -ENODEV;
 	}
-	return st_store_try(task, st_auto[first], why, sizeof(why));
+	err = st_store_try(task, st_auto[first], why, sizeof(why));
+	return err ?: first_read;
 }
 
 /* store=<forced>: forced it is, but say so when a record is elsewhere. */
@@ -320,13 +330,16 @@ static int st_store_attach_forced(struct scheduled_task *task,
 		[ST_STORE_EFIVAR] = &st_efivar_ops,
 		[ST_STORE_RAM] = &st_ram_ops,
 	};
+	struct st_record rec;
 	char why[192] = "";
+	bool read;
 	int i, err;
 
 	for (i = 0; i < ARRAY_SIZE(st_auto); i++) {
 		if (st_auto[i] == st_forced[c])
 			continue;
-		if (st_store_holds(task, st_auto[i], why, sizeof(why)) == 1)
+		if (st_store_holds(task, st_auto[i], &rec, &read, why,
+				   sizeof(why)) == 1)
 			dev_warn(&task->dev, "store=%s hides this task's record in store %s\n",
 				 st_store_choices[c], st_auto[i]->name);
 	}
@@ -369,12 +382,15 @@ static void st_store_link(struct scheduled_task *task)
 /**
  * st_store_attach() - choose and prepare the store of a PERSISTENT task
  * @task: the task, with its key set.
+ * @found: where the record of the store chosen goes, when choosing it
+ *	read it (st_store_read() then need not read it again).
  *
  * Context: process context; may sleep.
- * Return: 0, or -ENODEV (with a dev_err naming what was tried) when no
- * store fits, or the backend's attach error.
+ * Return: 1 when @found holds the record, 0 when it was not read, or
+ * -ENODEV (with a dev_err naming what was tried) when no store fits, or
+ * the backend's attach error.
  */
-int st_store_attach(struct scheduled_task *task)
+int st_store_attach(struct scheduled_task *task, struct st_record *found)
 {
 	enum st_store_choice c = st_choice_get();
 	char why[8] = "";
@@ -383,10 +399,10 @@ int st_store_attach(struct scheduled_task *task)
 	if (st_store_forced)
 		err = st_store_try(task, st_store_forced, why, sizeof(why));
 	else if (c == ST_STORE_AUTO)
-		err = st_store_attach_auto(task);
+		err = st_store_attach_auto(task, found);
 	else
 		err = st_store_attach_forced(task, c);
-	if (!err)
+	if (err >= 0)
 		st_store_link(task);
 	return err;
 }
@@ -656,15 +672,22 @@ static void st_store_move(struct scheduled_task *task, u32 times_run)
 }
 
 /*
+ * @found: the task's record as st_store_attach() just read it, or NULL to
+ * read it now.
  * Context: process context, @task->store_lock held; may sleep.
  * Return: 0 with the count (0 for no record), or the read's error, or
  * -EBADMSG for a record that is corrupt or another task's.
  */
-int st_store_read(struct scheduled_task *task, u32 *times_run)
+int st_store_read(struct scheduled_task *task, const struct st_record *found,
+		  u32 *times_run)
 {
 	struct st_record rec;
-	int err = st_store_lookup(task, &rec);
+	int err = 0;
 
+	if (found)
+		rec = *found;
+	else
+		err = st_store_lookup(task, &rec);
 	if (err)
 		return err;
 	if (rec.state == ST_RECORD_OURS && task->former_key &&

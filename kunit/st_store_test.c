@@ -40,6 +40,7 @@ static struct {
 	u8 mem[ST_NV_SIZE];
 	int read_err;		/* every read fails with this */
 	int write_err;		/* every write fails with this */
+	int reads;		/* reg_read calls */
 	int writes;		/* reg_write calls */
 	bool drop_writes;	/* writes succeed and change nothing */
 	int tear_write;		/* this write (1-based) stops after ... */
@@ -50,6 +51,7 @@ static struct {
 
 static int st_nv_read(void *priv, unsigned int off, void *val, size_t bytes)
 {
+	st_nv.reads++;
 	if (st_nv.read_err)
 		return st_nv.read_err;
 	memcpy(val, st_nv.mem + off, bytes);
@@ -159,6 +161,7 @@ static void st_store_setup(struct kunit *test, const char *store,
 	st_nv.read_err = 0;
 	st_nv.write_err = 0;
 	st_nv.drop_writes = false;
+	st_nv.reads = 0;
 	st_nv.writes = 0;
 	st_nv.tear_write = 0;
 	st_nv.tear_bytes = 0;
@@ -767,6 +770,29 @@ static void s06_region_record_found_in_any_slot(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, st_calls(sc), 1);
 	KUNIT_EXPECT_STREQ(test, st_state_name(sc->task[0]), "completed");
 	KUNIT_EXPECT_EQ(test, st_get(test, sc->task[0]), 1);
+}
+
+/*
+ * Choosing the store reads the record there; create does not read it a
+ * second time.  A completed task's create: one slot, one read, no write.
+ */
+static void s06_region_read_once_at_create(struct kunit *test)
+{
+	struct st_store_client *sc = st_store_client(test);
+	struct st_client *client;
+
+	st_store_setup(test, "auto", ST_NV_NAME ":128:32");
+	st_store_task(sc, "read-once", NULL);
+	client = st_store_bind(sc);
+	KUNIT_ASSERT_NOT_NULL(test, sc->task[0]);
+	KUNIT_ASSERT_EQ(test, st_calls(sc), 1);
+
+	st_nv.reads = 0;
+	st_nv.writes = 0;
+	st_reboot(test, client);
+	KUNIT_EXPECT_STREQ(test, st_state_name(sc->task[0]), "completed");
+	KUNIT_EXPECT_EQ(test, st_nv.reads, 1);
+	KUNIT_EXPECT_EQ(test, st_nv.writes, 0);
 }
 
 /* Growing the region (nvmem=...:32 to ...:128) keeps every record. */
@@ -1771,6 +1797,7 @@ static struct kunit_case st_store_cases[] = {
 	KUNIT_CASE(s06_region_links_the_client_to_its_provider),
 	KUNIT_CASE(s06_region_claims_race_safely),
 	KUNIT_CASE(s06_region_record_found_in_any_slot),
+	KUNIT_CASE(s06_region_read_once_at_create),
 	KUNIT_CASE(s06_region_growth_keeps_every_record),
 	KUNIT_CASE(s06_region_rotten_slot),
 	KUNIT_CASE(s06_region_full_repaired_through_sysfs),

@@ -13,12 +13,20 @@ result() {
 	echo "$status $name${*:+: $*}"
 }
 
-# Copy the source tree (tracked and new files, not ignored ones) to $1,
-# keeping modification times so rebuilds are incremental.
+# Copy the source tree (tracked and new files, not ignored ones) to $1:
+# only the files whose content differs, stamped with the time of the copy,
+# so that rebuilds are incremental and see every change.  Keeping the
+# source's time instead would hide a file edited while an earlier build
+# ran: it is older than the object that build made of its old content.
 copy_tree() {
+	local f
 	mkdir -p "$1"
-	(cd "$top" && git ls-files -co --exclude-standard -z |
-		cpio -0pdmu --quiet "$1")
+	(cd "$top" && git ls-files -co --exclude-standard -z) |
+	while IFS= read -r -d '' f; do
+		cmp -s "$top/$f" "$1/$f" && continue
+		mkdir -p "$1/$(dirname "$f")"
+		cp --preserve=mode "$top/$f" "$1/$f"
+	done
 }
 
 # build_modules NAME KDIR [make args]: out-of-tree build in out/build/NAME,

@@ -57,10 +57,12 @@ check-clang:
 
 # ... and on the debug kernel built from Debian's linux-source-6.1, so the
 # 6.1 side of scheduled_task_compat.h runs under KASAN and lockdep too.
-# SUITE, OPS and SEED do not apply: 6.1 runs a module's suites before it
-# parses the module's parameters, and does not filter them.
+# OPS=<n> and SEED=<n>, given on the command line, size and replay its
+# stress slice as for stress-ops (10000 operations by default); SUITE does
+# not apply: 6.1 does not filter a module's suites.
 check-6.1:
-	scripts/check.sh kunit-6.1
+	ST_STRESS_OPS=$(if $(filter command line,$(origin OPS)),$(OPS)) \
+		ST_STRESS_SEED=$(SEED) scripts/check.sh kunit-6.1
 
 e2e:
 	scripts/check.sh e2e

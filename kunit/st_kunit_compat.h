@@ -15,6 +15,8 @@
 #include <linux/device.h>
 #include <linux/module.h>
 #include <linux/platform_device.h>
+#include <linux/slab.h>
+#include <linux/string.h>
 
 #include "../scheduled_task_compat.h"
 
@@ -26,14 +28,41 @@
  * device it owns gets linked to the uninitialised kobject: kobject
  * warnings, a refcount use-after-free, and root_device_register()
  * failing.  Until the module is live, its test drivers and devices have
- * no owner (they lose only their "module" link in sysfs).  Its
- * parameters are not parsed yet either: the suites see their defaults.
+ * no owner (they lose only their "module" link in sysfs).
  */
 static inline struct module *st_kunit_owner(void)
 {
 	struct module *owner = THIS_MODULE;
 
 	return owner && owner->state == MODULE_STATE_COMING ? NULL : owner;
+}
+
+/*
+ * The parameters, for the same reason: load_module() copies insmod's
+ * words to module->args before the notifier and parses them after it.
+ * Until then, set the ones named there as parse_args() will; once the
+ * module is live, it has.
+ */
+static inline void st_kunit_early_params(void)
+{
+	struct module *mod = THIS_MODULE;
+	char *args, *rest, *word, *val;
+	unsigned int i;
+
+	if (!mod || mod->state != MODULE_STATE_COMING || !mod->args)
+		return;
+	args = kstrdup(mod->args, GFP_KERNEL);
+	rest = args;
+	while ((word = strsep(&rest, " \t\n"))) {
+		val = strchr(word, '=');
+		if (!val)
+			continue;
+		*val++ = '\0';
+		for (i = 0; i < mod->num_kp; i++)
+			if (!strcmp(mod->kp[i].name, word))
+				mod->kp[i].ops->set(val, &mod->kp[i]);
+	}
+	kfree(args);
 }
 
 #define st_kunit_driver_register(drv) \

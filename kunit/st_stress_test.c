@@ -1276,6 +1276,7 @@ static u32 stx_seed;
 
 static int stx_suite_init(struct kunit_suite *suite)
 {
+	st_kunit_early_params();
 	stx_seed = stress_seed ?: (get_random_u32() ?: 1);
 	return st_kunit_suite_init(suite);
 }

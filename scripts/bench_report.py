@@ -119,7 +119,8 @@ def goals(f, mem):
         r = f.get("stores.%s.ops.read" % st)
         if w is not None and r is not None:
             out.append(("7 store ops, %s" % st, w == 1 and r <= 1,
-                        "%d write(s), %d read(s)" % (w, r),
+                        "%d write(s), %d read(s); other stores: %s read(s)"
+                        % (w, r, f.get("stores.%s.ops.read_other" % st, "-")),
                         "1 write, 1 read (at create)"))
     return out
 
@@ -193,9 +194,10 @@ def rows(f, mem):
                           k.startswith("stores.%s.calls." % st) and v)
         out.append(("times_run_set() on %s, p50/p99/max; one task's life" % st,
                     "", pct("stores", st) + "; " +
-                    "%s write(s), %s read(s) [%s]" %
+                    "%s write(s), %s read(s), %s of other stores [%s]" %
                     (f.get("stores.%s.ops.write" % st, "-"),
-                     f.get("stores.%s.ops.read" % st, "-"), calls), ""))
+                     f.get("stores.%s.ops.read" % st, "-"),
+                     f.get("stores.%s.ops.read_other" % st, "-"), calls), ""))
     return out
 
 

@@ -1427,13 +1427,6 @@ static const struct st_write_case st_times_run_writes[] = {
 	{ "1,000", 0, -EINVAL }, { "1_000", 0, -EINVAL },
 };
 
-static ssize_t st_write_file(struct file *file, const char *bytes, size_t len)
-{
-	loff_t pos = 0;
-
-	return kernel_write(file, bytes, len, &pos);
-}
-
 static void b16_times_run_hostile_writes(struct kunit *test)
 {
 	struct st_rec *rec = st_rec_new(test);

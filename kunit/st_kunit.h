@@ -147,6 +147,7 @@ struct device *st_client_dev(struct st_client *client);
 struct vfsmount *st_sysfs_mount(void);
 struct file *st_sysfs_open(const char *path, int flags);
 bool st_sysfs_exists(const char *path);
+ssize_t st_write_file(struct file *file, const char *bytes, size_t len);
 
 int st_kunit_suite_init(struct kunit_suite *suite);
 void st_kunit_suite_exit(struct kunit_suite *suite);

@@ -164,6 +164,21 @@ struct file *st_sysfs_open(const char *path, int flags)
 }
 
 /**
+ * st_write_file() - one write(2) of @len bytes at the start of @file
+ * @file: an open sysfs attribute or parameter.
+ * @bytes: what to write; it may hold NUL bytes.
+ * @len: how many.
+ *
+ * Return: what the attribute's store returned: bytes taken, or an error.
+ */
+ssize_t st_write_file(struct file *file, const char *bytes, size_t len)
+{
+	loff_t pos = 0;
+
+	return kernel_write(file, bytes, len, &pos);
+}
+
+/**
  * st_sysfs_exists() - whether a sysfs path exists
  * @path: "/sys/..."
  *

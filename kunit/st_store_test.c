@@ -401,10 +401,8 @@ static struct file *st_param_open(struct kunit *test, const char *param,
 static ssize_t st_sysfs_write(struct kunit *test, struct file *file,
 			      const char *bytes, size_t len)
 {
-	loff_t pos = 0;
-	ssize_t ret;
+	ssize_t ret = st_write_file(file, bytes, len);
 
-	ret = kernel_write(file, bytes, len, &pos);
 	fput(file);
 	return ret;
 }

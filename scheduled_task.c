@@ -92,12 +92,6 @@
  */
 static struct workqueue_struct *st_wq;
 
-/*
- * The tasks: a cache of their own, since a task is about 1.4 KiB and
- * kmalloc() would give it a 2 KiB object.
- */
-static struct kmem_cache *st_task_cache;
-
 static const struct device_type *
 st_device_type(const struct scheduled_task_config *cfg);
 
@@ -802,7 +796,7 @@ static void st_release(struct device *dev)
 	lockdep_unregister_key(&task->record_key);
 	mutex_destroy(&task->store_lock);
 	kfree(task->former_key);
-	kmem_cache_free(st_task_cache, task);
+	kfree(task);
 	/* The reference st_alloc() took: see there. */
 	module_put(THIS_MODULE);
 }
@@ -836,7 +830,7 @@ static struct scheduled_task *st_alloc(struct device *client,
 {
 	struct scheduled_task *task;
 
-	task = kmem_cache_zalloc(st_task_cache, GFP_KERNEL);
+	task = kzalloc(sizeof(*task), GFP_KERNEL);
 	if (!task)
 		return NULL;
 	/*
@@ -854,7 +848,7 @@ static struct scheduled_task *st_alloc(struct device *client,
 	st_key(client, task->name, task->key, sizeof(task->key));
 	task->key_hash = st_record_key_hash(task->key);
 	if (st_set_former_key(task)) {
-		kmem_cache_free(st_task_cache, task);
+		kfree(task);
 		module_put(THIS_MODULE);
 		return NULL;
 	}
@@ -1751,23 +1745,12 @@ static int __init st_init(void)
 {
 	int err;
 
-	st_task_cache = KMEM_CACHE(scheduled_task, 0);
-	if (!st_task_cache)
-		return -ENOMEM;
 	st_wq = alloc_workqueue("scheduled_task", WQ_FREEZABLE | WQ_UNBOUND, 0);
-	if (!st_wq) {
-		err = -ENOMEM;
-		goto out_cache;
-	}
+	if (!st_wq)
+		return -ENOMEM;
 	err = class_register(&st_class);
 	if (err)
-		goto out_wq;
-	return 0;
-
-out_wq:
-	destroy_workqueue(st_wq);
-out_cache:
-	kmem_cache_destroy(st_task_cache);
+		destroy_workqueue(st_wq);
 	return err;
 }
 module_init(st_init);
@@ -1777,8 +1760,6 @@ static void __exit st_exit(void)
 	class_unregister(&st_class);
 	destroy_workqueue(st_wq);
 	st_store_exit();
-	/* Empty: each task holds the module until it is freed. */
-	kmem_cache_destroy(st_task_cache);
 }
 module_exit(st_exit);
 

@@ -49,8 +49,10 @@ echo "ST-GUEST-START $(uname -r) cpus=$(nproc) $(uname -v)"
 # forgets only what a scan has reported, and a scan reports only objects
 # whose contents the scan before it saw unchanged (the first records a
 # checksum of each): scan twice, then clear.  A kernel built with
-# kmemleak that refuses a scan has it switched off.
+# kmemleak that refuses a scan has it switched off, unless the command
+# line asked for that.
 KL=/sys/kernel/debug/kmemleak
+grep -qw kmemleak=off /proc/cmdline && KL=/no-kmemleak
 if [ -e $KL ]; then
 	if echo scan >$KL && echo scan >$KL && echo clear >$KL; then
 		echo "ST-KMEMLEAK-ACTIVE"

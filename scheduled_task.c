@@ -170,7 +170,8 @@ static void st_set_state_locked(struct scheduled_task *task,
 
 	if (state == task->state)
 		return;
-	trace_scheduled_task_state(task, task->state, state);
+	trace_scheduled_task_state(task, st_state_names[task->state],
+				   st_state_names[state]);
 	if (state == ST_COMPLETED || state == ST_STORE_ERROR)
 		task->announce = true;
 	task->state = state;

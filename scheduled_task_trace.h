@@ -14,37 +14,23 @@
 #include "scheduled_task_compat.h"
 #include "scheduled_task_internal.h"
 
-TRACE_DEFINE_ENUM(ST_IDLE);
-TRACE_DEFINE_ENUM(ST_PENDING);
-TRACE_DEFINE_ENUM(ST_RETRY_WAIT);
-TRACE_DEFINE_ENUM(ST_RUNNING);
-TRACE_DEFINE_ENUM(ST_CANCELLED);
-TRACE_DEFINE_ENUM(ST_RECORD_PENDING);
-TRACE_DEFINE_ENUM(ST_COMPLETED);
-TRACE_DEFINE_ENUM(ST_STORE_ERROR);
-
-#define st_show_state(state)						\
-	__print_symbolic(state, { ST_IDLE, "idle" },			\
-			 { ST_PENDING, "pending" },			\
-			 { ST_RETRY_WAIT, "retry-wait" },		\
-			 { ST_RUNNING, "running" },			\
-			 { ST_CANCELLED, "cancelled" },			\
-			 { ST_RECORD_PENDING, "record-pending" },	\
-			 { ST_COMPLETED, "completed" },			\
-			 { ST_STORE_ERROR, "store-error" })
-
-/* Every change of a task's state, from st_set_state_locked(). */
+/*
+ * Every change of a task's state, from st_set_state_locked().  The states
+ * are recorded by name, the names the sysfs "state" attribute shows, so
+ * the one table of them stays in scheduled_task.c.
+ */
 TRACE_EVENT(scheduled_task_state,
-	    TP_PROTO(struct scheduled_task *task, int from, int to),
+	    TP_PROTO(struct scheduled_task *task, const char *from,
+		     const char *to),
 	    TP_ARGS(task, from, to),
 	    TP_STRUCT__entry(__string(task, dev_name(&task->dev))
-			     __field(int, from)
-			     __field(int, to)),
+			     __string(from, from)
+			     __string(to, to)),
 	    TP_fast_assign(st_assign_str(task, dev_name(&task->dev));
-			   __entry->from = from;
-			   __entry->to = to;),
-	    TP_printk("task=%s %s -> %s", __get_str(task),
-		      st_show_state(__entry->from), st_show_state(__entry->to))
+			   st_assign_str(from, from);
+			   st_assign_str(to, to);),
+	    TP_printk("task=%s %s -> %s", __get_str(task), __get_str(from),
+		      __get_str(to))
 );
 
 TRACE_EVENT(scheduled_task_run,

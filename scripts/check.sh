@@ -5,13 +5,15 @@
 #   check.sh all|build|lint|kunit|e2e|persist|kcsan|upstream
 #   check.sh kunit-release|kunit-clang|kunit-6.1
 #
-# Installs what it needs, builds the two debug kernels once (cached), then
-# runs the groups.  "all" leaves out kunit-release (the debug kernel with
-# CONFIG_DEBUG_KOBJECT_RELEASE), kunit-clang (the debug kernel built with
-# LLVM=1) and kunit-6.1 (the debug kernel built from linux-source-6.1):
-# each needs a kernel build of its own, 6-10 minutes the first time, which
-# would push "make check" past its time budget on a fresh machine.  They
-# run by name (make check-release, make check-clang, make check-6.1).
+# Installs what it needs, then runs the groups while a background builder
+# makes the kernels they need (scripts/kernel.sh, cached) one after
+# another at idle CPU priority.  "all" leaves out kunit-release (the debug
+# kernel with CONFIG_DEBUG_KOBJECT_RELEASE), kunit-clang (the debug kernel
+# built with LLVM=1) and kunit-6.1 (the debug kernel built from
+# linux-source-6.1): each needs a kernel build of its own, 6-10 minutes
+# the first time, which would push "make check" past its time budget on a
+# fresh machine.  They run by name (make check-release, make check-clang,
+# make check-6.1).
 # Every case ends up as one line "PASS|FAIL|SKIP <name>"
 # in out/results/<group>; a group that ends without any is a failure.  The
 # summary prints one line per group, the groups' figures, and ends with
@@ -33,28 +35,17 @@ if ! k612=$(scripts/deps.sh | tail -n 1); then
 	echo "check: installing dependencies failed" >&2
 	exit 1
 fi
-# The debug kernels: a failed build fails by name, and the groups that
-# need it fail too (they find no kernel).
-debug_kernel() {
-	local dir
-	if dir=$(scripts/kernel.sh "$1"); then
-		echo "$dir"
-	else
-		echo "check: the $1 kernel did not build" >&2
-		result deps FAIL "$1-kernel-build" >&2
-	fi
-}
-export ST_DEBUG_KDIR=$(debug_kernel debug)
 export ST_612_KVER="$k612-amd64"
 export ST_61_KVER=$(ls /usr/src | sed -n 's/^linux-headers-\(6\.1\.[0-9-]*-amd64\)$/\1/p' | sort -V | tail -n 1)
 # Their PREEMPT_RT flavours (scripts/deps.sh installs both header sets).
 export ST_612_RT_KVER="$k612-rt-amd64"
 export ST_61_RT_KVER="${ST_61_KVER%-amd64}-rt-amd64"
 
+# run_group GROUP [ARG]: scripts/group-GROUP.sh [ARG], its results checked.
 run_group() {
 	local group=$1 start rc
 	start=$(date +%s)
-	"scripts/group-$group.sh" >"$out/logs/$group.out" 2>&1
+	"scripts/group-$group.sh" "${@:2}" >"$out/logs/$group.out" 2>&1
 	rc=$?
 	# A group that died without recording a failure still fails, and so
 	# does one that recorded nothing at all.
@@ -69,8 +60,12 @@ run_group() {
 	[ $rc -eq 0 ] || tail -n 15 "$out/logs/$group.out" | sed 's/^/  | /'
 }
 
+# The groups in the order they run.  The ones that need no kernel of ours
+# come first (persist and most of e2e boot Debian's kernels), so that the
+# kernels build while they run; each group waits for its kernel where it
+# first needs it (kernel_dir in lib.sh).
 case $what in
-all) groups="build lint kunit e2e persist kcsan upstream"
+all) groups="lint persist e2e build kunit kcsan upstream"
      # make check SUITE=<glob>: just those KUnit suites, on both kernels.
      [ -z "${SUITE:-}" ] || groups="kunit kcsan" ;;
 build|lint|kunit|e2e|persist|kcsan|upstream|kunit-release|kunit-clang|kunit-6.1) groups=$what ;;
@@ -78,41 +73,60 @@ build|lint|kunit|e2e|persist|kcsan|upstream|kunit-release|kunit-clang|kunit-6.1)
    exit 2 ;;
 esac
 
-# The kernels only the groups run by name need: built (or found in the
-# cache) before their group, in the foreground since nothing else runs.
-case " $groups " in
-*" kunit-release "*) export ST_RELEASE_KDIR=$(debug_kernel release) ;;
-esac
-case " $groups " in
-*" kunit-clang "*) export ST_CLANG_KDIR=$(debug_kernel clang) ;;
-esac
-case " $groups " in
-*" kunit-6.1 "*) export ST_DEBUG61_KDIR=$(debug_kernel 6.1) ;;
-esac
-
-# The KCSAN kernel is needed last.  It builds in the background at idle
-# CPU priority while the groups before it run: their guests leave a core
-# idle much of the time, and at idle priority the build never takes CPU
-# time they want.
-kcsan_build=
-case " $groups " in
-*" kcsan "*)
-	( nice -n 19 chrt --idle 0 "$top/scripts/kernel.sh" kcsan \
-		>"$out/logs/kernel-kcsan.dir" 2>"$out/logs/kernel-kcsan.log" ||
-		result deps FAIL "kcsan-kernel-build" >&2 ) &
-	kcsan_build=$! ;;
-esac
-
+# The kernels those groups need, in the order they need them.
+kernels=
 for g in $groups; do
-	if [ "$g" = kcsan ] && [ -n "$kcsan_build" ]; then
-		wait "$kcsan_build"
-		ST_KCSAN_KDIR=$(cat "$out/logs/kernel-kcsan.dir")
-		export ST_KCSAN_KDIR
-	fi
-	echo "== $g"
-	run_group "$g"
+	case $g in
+	build|e2e|kunit) k=debug ;;
+	kcsan) k=kcsan ;;
+	kunit-*) k=${g#kunit-} ;;
+	*) continue ;;
+	esac
+	case " $kernels " in *" $k "*) ;; *) kernels+=" $k" ;; esac
 done
 
+# The background builder: one kernel build at a time, then the build
+# phase of the upstream group (its two kernel builds), all at idle CPU
+# priority, so they only take CPU time the groups' guests leave (much of
+# it: a guest that waits for a timer idles its vCPU) and never slow a
+# test down.  Each finished kernel leaves a file in $ST_KERNELS with its
+# build directory, or empty when its build failed.
+export ST_KERNELS=$out/kernels
+rm -rf "$ST_KERNELS"
+mkdir -p "$ST_KERNELS"
+builder() {
+	local k dir start
+	for k in $kernels; do
+		if dir=$(scripts/kernel.sh "$k" 2>"$out/logs/kernel-$k.log"); then
+			echo "$dir" >"$ST_KERNELS/$k.tmp"
+		else
+			result deps FAIL "$k-kernel-build" "see out/logs/kernel-$k.log" >/dev/null
+			: >"$ST_KERNELS/$k.tmp"
+		fi
+		mv "$ST_KERNELS/$k.tmp" "$ST_KERNELS/$k"
+	done
+	case " $groups " in
+	*" upstream "*)
+		start=$(date +%s)
+		scripts/group-upstream.sh build >"$out/logs/upstream-build.out" 2>&1
+		echo "upstream: build phase $(( $(date +%s) - start ))s in the background" \
+			>>"$out/results/upstream.figures" ;;
+	esac
+}
+(
+	chrt --idle -p 0 "$BASHPID" && renice -n 19 -p "$BASHPID" >/dev/null
+	builder
+) &
+export ST_BUILDER=$!
+
+for g in $groups; do
+	echo "== $g"
+	case $g in
+	upstream) wait "$ST_BUILDER"; run_group upstream run ;;
+	*) run_group "$g" ;;
+	esac
+done
+wait "$ST_BUILDER"
 echo
 pass=0 fail=0 skip=0
 for f in "$out"/results/*; do

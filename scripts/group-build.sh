@@ -12,12 +12,14 @@ out=$top/out
 g=build
 : >"$out/results/$g"
 
-check_build $g debug "$ST_DEBUG_KDIR" "build-debug-6.12-kunit-W=1" W=1
 check_build $g stock-6.1 "/usr/src/linux-headers-$ST_61_KVER" "build-$ST_61_KVER-W=1" W=1
 check_build $g stock-6.12 "/usr/src/linux-headers-$ST_612_KVER" "build-$ST_612_KVER-W=1" W=1
 check_build $g rt-6.1 "/usr/src/linux-headers-$ST_61_RT_KVER" "build-$ST_61_RT_KVER-W=1" W=1
 check_build $g rt-6.12 "/usr/src/linux-headers-$ST_612_RT_KVER" "build-$ST_612_RT_KVER-W=1" W=1
-check_build $g sparse "$ST_DEBUG_KDIR" "sparse-C=2-debug-6.12" C=2
+# Last, the debug kernel, which check.sh may still be building.
+kdir=$(kernel_dir debug)
+check_build $g debug "$kdir" "build-debug-6.12-kunit-W=1" W=1
+check_build $g sparse "$kdir" "sparse-C=2-debug-6.12" C=2
 
 # DKMS, as an administrator would use it, in private trees (nothing is
 # installed on this machine): dkms add, then dkms build for each kernel.

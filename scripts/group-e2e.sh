@@ -82,7 +82,9 @@ done < <(stock_kernels)
 # firmware calls do not preempt).
 E2E_APPEND=efi=runtime e2e_guest 6.12-rt rt-6.12 "/usr/src/linux-headers-$ST_612_RT_KVER" \
 	"/boot/vmlinuz-$ST_612_RT_KVER" "$ST_612_RT_KVER"
-e2e_guest debug debug "${ST_DEBUG_KDIR:-}" "${ST_DEBUG_KDIR:-}/arch/x86/boot/bzImage" \
+# Last, the debug kernel, which check.sh may still be building.
+kdir=$(kernel_dir debug)
+e2e_guest debug debug "$kdir" "$kdir/arch/x86/boot/bzImage" \
 	"" --kmemleak
 grep -q '^FAIL' "$out/results/$g" && exit 1
 exit 0

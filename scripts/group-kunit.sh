@@ -36,15 +36,15 @@ out=$top/out
 . "$top/scripts/lib.sh"
 flavour=${1:-debug}
 case $flavour in
-debug)	g=kunit kdir=${ST_DEBUG_KDIR:-} verdict=--kmemleak stress_ops= ;;
+debug)	g=kunit verdict=--kmemleak stress_ops= ;;
 # KCSAN runs the stress suite at twice the cost: 2000 operations (one
 # round of ~90 s) unless ST_STRESS_OPS says otherwise.  It boots with
 # kmemleak off: the other kernels look for leaks in the same suites, and
 # under KCSAN the scans after the run took two of its seven minutes.
-kcsan)	g=kcsan kdir=${ST_KCSAN_KDIR:-} verdict=--kcsan stress_ops=2000 ;;
-release) g=kunit-release kdir=${ST_RELEASE_KDIR:-} verdict=--kmemleak stress_ops= ;;
-clang)	g=kunit-clang kdir=${ST_CLANG_KDIR:-} verdict=--kmemleak stress_ops= ;;
-6.1)	g=kunit-6.1 kdir=${ST_DEBUG61_KDIR:-} verdict=--kmemleak stress_ops=
+kcsan)	g=kcsan verdict=--kcsan stress_ops=2000 ;;
+release) g=kunit-release verdict=--kmemleak stress_ops= ;;
+clang)	g=kunit-clang verdict=--kmemleak stress_ops= ;;
+6.1)	g=kunit-6.1 verdict=--kmemleak stress_ops=
 	if [ -n "${SUITE:-}" ]; then
 		echo "kunit-6.1: SUITE ignored"
 		SUITE=
@@ -53,6 +53,7 @@ clang)	g=kunit-clang kdir=${ST_CLANG_KDIR:-} verdict=--kmemleak stress_ops= ;;
 esac
 : >"$out/results/$g"
 rm -f "$out/results/$g.figures"
+kdir=$(kernel_dir "$flavour")
 src=$(ksrc)
 # Out-of-tree (O) and KUnit test modules (N) taint on purpose.
 taint_ok=$(( (1 << 12) | (1 << 18) ))

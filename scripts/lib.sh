@@ -3,7 +3,30 @@
 
 top=${top:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
 out=${out:-$top/out}
-ksrc() { ls -d "$HOME"/.cache/scheduled_task/src/*/linux-source-6.12 2>/dev/null | tail -n 1; }
+# Where kernels and sources are cached (scripts/kernel.sh).
+st_cache() { echo "${ST_CACHE:-$HOME/.cache/scheduled_task}"; }
+ksrc() { ls -d "$(st_cache)"/src/*/linux-source-6.12 2>/dev/null | tail -n 1; }
+
+# kernel_dir FLAVOUR: the build directory of a kernel of scripts/kernel.sh
+# (debug, kcsan, release, clang, 6.1), or nothing and status 1 when it did
+# not build.  Under check.sh a background builder makes the kernels one
+# after another while the groups that need none run: wait for it
+# ($ST_KERNELS holds one file per kernel it has finished, $ST_BUILDER is
+# its process).  Run by hand, a group builds the kernel (or finds it in
+# the cache) itself.
+kernel_dir() {
+	local f
+	if [ -z "${ST_KERNELS:-}" ]; then
+		"$top/scripts/kernel.sh" "$1"
+		return
+	fi
+	f=$ST_KERNELS/$1
+	while [ ! -e "$f" ]; do
+		kill -0 "$ST_BUILDER" 2>/dev/null || [ -e "$f" ] || return 1
+		sleep 2
+	done
+	[ -s "$f" ] && cat "$f"
+}
 
 # result GROUP PASS|FAIL|SKIP NAME [why]
 result() {

@@ -35,6 +35,12 @@ if ! k612=$(scripts/deps.sh | tail -n 1); then
 	echo "check: installing dependencies failed" >&2
 	exit 1
 fi
+# The 6.12 source tree, before any group: lint runs its checkpatch and
+# kernel-doc, the KUnit groups its kunit.py.
+if ! scripts/kernel.sh source >/dev/null; then
+	echo "check: unpacking linux-source-6.12 failed" >&2
+	exit 1
+fi
 export ST_612_KVER="$k612-amd64"
 export ST_61_KVER=$(ls /usr/src | sed -n 's/^linux-headers-\(6\.1\.[0-9-]*-amd64\)$/\1/p' | sort -V | tail -n 1)
 # Their PREEMPT_RT flavours (scripts/deps.sh installs both header sets).

@@ -12,6 +12,8 @@
 #                      modules for it need LLVM=1 too
 #   kernel.sh 6.1      the debug config built from linux-source-6.1, with
 #                      kunit/6.1.kunitconfig (what 6.1 cannot have)
+#   kernel.sh source   only unpack linux-source-6.12 (checkpatch,
+#                      kernel-doc and kunit.py come from it)
 # The result is cached under $ST_CACHE (default ~/.cache/scheduled_task),
 # keyed by the flavour (which also says the toolchain), the source version
 # and a hash of the config, so a second run does not rebuild.  Prints the
@@ -26,6 +28,21 @@ series=6.12
 tarball=$(ls /usr/src/linux-source-$series.tar.xz)
 ver=$(dpkg-query -W -f='${Version}' linux-source-$series)
 src=$cache/src/$ver/linux-source-$series
+
+# The source tree, unpacked once; the mark says the unpacking finished.
+unpack() {
+	[ ! -f "$src/.st-unpacked" ] || return 0
+	echo "kernel: unpacking linux-source-$series $ver" >&2
+	rm -rf "$cache/src/$ver"
+	mkdir -p "$cache/src/$ver"
+	tar -C "$cache/src/$ver" -xf "$tarball"
+	touch "$src/.st-unpacked"
+}
+if [ "$flavour" = source ]; then
+	unpack
+	echo "$src"
+	exit 0
+fi
 
 cfg=$(mktemp)
 trap 'rm -f "$cfg"' EXIT
@@ -53,12 +70,7 @@ if [ -f "$out/.st-built" ]; then
 	exit 0
 fi
 
-if [ ! -f "$src/Makefile" ]; then
-	echo "kernel: unpacking linux-source-$series $ver" >&2
-	rm -rf "$cache/src/$ver"
-	mkdir -p "$cache/src/$ver"
-	tar -C "$cache/src/$ver" -xf "$tarball"
-fi
+unpack
 
 echo "kernel: building $flavour kernel $key (about 6-9 minutes on 2 cores)" >&2
 rm -rf "$out"

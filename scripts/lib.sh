@@ -58,7 +58,7 @@ build_modules() {
 	local name=$1 kdir=$2
 	shift 2
 	copy_tree "$out/build/$name"
-	make -C "$kdir" M="$out/build/$name" "$@" modules \
+	make -C "$kdir" M="$out/build/$name" -j"$(nproc)" "$@" modules \
 		>"$out/logs/build-$name.log" 2>&1
 }
 

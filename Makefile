@@ -17,7 +17,7 @@ export ST_SEED = $(SEED)
 
 .PHONY: all modules clean install check kunit kcsan e2e persist stress lint \
 	build-matrix demo bench bench-readme stress-ops check-release check-clang \
-	check-6.1 check-rt upstream check-upstream
+	check-6.1 upstream check-upstream
 
 all: modules
 
@@ -63,11 +63,6 @@ check-clang:
 check-6.1:
 	ST_STRESS_OPS=$(if $(filter command line,$(origin OPS)),$(OPS)) \
 		ST_STRESS_SEED=$(SEED) scripts/check.sh kunit-6.1
-
-# ... and the guest suite on Debian's 6.12 PREEMPT_RT kernel (no kernel
-# build; left out of make check for its time budget).
-check-rt:
-	scripts/check.sh e2e-rt
 
 e2e:
 	scripts/check.sh e2e

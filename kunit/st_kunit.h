@@ -149,8 +149,6 @@ struct file *st_sysfs_open(const char *path, int flags);
 bool st_sysfs_exists(const char *path);
 ssize_t st_write_file(struct file *file, const char *bytes, size_t len);
 
-void st_skip_unless_exhaustive(struct kunit *test);
-
 int st_kunit_suite_init(struct kunit_suite *suite);
 void st_kunit_suite_exit(struct kunit_suite *suite);
 

@@ -8,7 +8,6 @@
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/module.h>
-#include <linux/moduleparam.h>
 #include <linux/mount.h>
 #include <linux/mutex.h>
 #include <linux/platform_device.h>
@@ -353,24 +352,6 @@ int st_client_bind(struct st_client *client)
 	if (err < 0)
 		return err;
 	return client->pdev->dev.driver ? 0 : (client->probe_err ?: -ENODEV);
-}
-
-/*
- * The KCSAN kernel is there to see data races.  The cases that check one
- * thread's results exhaustively (every cut of a record write, every
- * failed allocation) give it no concurrency to watch and took almost half of
- * its run; the other kernels run them.  Its group loads the suites with
- * exhaustive=0.
- */
-static bool exhaustive = true;
-module_param(exhaustive, bool, 0444);
-MODULE_PARM_DESC(exhaustive, "run the single-threaded exhaustive cases (default 1; the KCSAN run says 0)");
-
-/* Skip the calling exhaustive case when the run asked for exhaustive=0. */
-void st_skip_unless_exhaustive(struct kunit *test)
-{
-	if (!exhaustive)
-		kunit_skip(test, "single-threaded and exhaustive: run where exhaustive=1");
 }
 
 MODULE_IMPORT_NS(SCHEDULED_TASK);

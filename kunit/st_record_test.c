@@ -16,7 +16,6 @@
 #include <linux/string.h>
 
 #include "../scheduled_task_record.h"
-#include "st_kunit.h"
 
 #define KEY		0x5eed1234u
 #define OTHER_KEY	0x0bad0badu
@@ -207,8 +206,6 @@ static void r01_every_cut_reads_old_or_new(struct kunit *test)
 	struct st_cut_stats st = {};
 	struct st_store_image start, once, twice;
 	int cut, cut2, r, r2;
-
-	st_skip_unless_exhaustive(test);
 
 	t->start(&start);
 	/* The damage done to the start image loses no completed count. */

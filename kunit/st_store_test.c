@@ -1298,8 +1298,6 @@ static void s08_torn_write_reads_old_or_new(struct kunit *test)
 	u32 old = c->write == ST_TEAR_UPDATE, new = !old, read;
 	int ran = c->write != ST_TEAR_FIRST;
 
-	st_skip_unless_exhaustive(test);
-
 	st_store_setup(test, cell ? "nvmem-cell" : "nvmem", ST_NV_NAME ":128:32");
 	st_store_task(sc, "torn", cell ? "st-cell-a" : NULL);
 	if (c->write != ST_TEAR_UPDATE) {
@@ -1747,8 +1745,6 @@ static void s11_allocation_failures_change_nothing(struct kunit *test)
 	struct st_client *client;
 	struct scheduled_task *task = NULL;
 	int n;
-
-	st_skip_unless_exhaustive(test);
 
 	if (!IS_ENABLED(CONFIG_FAILSLAB))
 		kunit_skip(test, "needs CONFIG_FAILSLAB");

@@ -1,26 +1,17 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Guest end-to-end group: for each stock Debian kernel (6.1 and 6.12) and
-# the debug kernel (6.12 with KASAN, lockdep, kmemleak, SMP and PREEMPT),
-# build the module and samples against it, boot it under OVMF with a
-# busybox initramfs, run tests/guest/e2e.sh and count its TAP lines
-# against its plan.  The guest's exit status, taint, splats and (on the
-# debug kernel) kmemleak's report are cases of their own.
-#   group-e2e.sh        group "e2e": the stock kernels and the debug kernel
-#   group-e2e.sh rt     group "e2e-rt": Debian's 6.12 PREEMPT_RT kernel
-#                       (make check-rt; not in make check, for its time
-#                       budget: the build group builds against both RT
-#                       header sets)
+# Guest end-to-end group: for each stock Debian kernel (6.1, 6.12, and
+# 6.12 PREEMPT_RT) and the debug kernel (6.12 with KASAN, lockdep, kmemleak, SMP and PREEMPT), build
+# the module and samples against it, boot it under OVMF with a busybox
+# initramfs, run tests/guest/e2e.sh and count its TAP lines against its
+# plan.  The guest's exit status, taint, splats and (on the debug kernel)
+# kmemleak's report are cases of their own.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 out=$top/out
 . "$top/scripts/lib.sh"
-case ${1:-} in
-"")	g=e2e ;;
-rt)	g=e2e-rt ;;
-*)	echo "usage: group-e2e.sh [rt]" >&2; exit 2 ;;
-esac
+g=e2e
 : >"$out/results/$g"
 
 # e2e_guest SHORT BUILD-NAME KDIR KERNEL-IMAGE KVER [guest_verdict flags]
@@ -82,21 +73,18 @@ e2e_guest() {
 	guest_verdict $g "$p" "$log" "$@"
 }
 
-if [ "$g" = e2e-rt ]; then
-	# Sleeping spinlocks, threaded interrupts.  Its EFI runtime services
-	# are off unless asked for (CONFIG_EFI_DISABLE_RUNTIME: firmware calls
-	# do not preempt).
-	E2E_APPEND=efi=runtime e2e_guest 6.12-rt rt-6.12 "/usr/src/linux-headers-$ST_612_RT_KVER" \
-		"/boot/vmlinuz-$ST_612_RT_KVER" "$ST_612_RT_KVER"
-else
-	while read -r short kver; do
-		e2e_guest "$short" "stock-$short" "/usr/src/linux-headers-$kver" \
-			"/boot/vmlinuz-$kver" "$kver"
-	done < <(stock_kernels)
-	# Last, the debug kernel, which check.sh may still be building.
-	kdir=$(kernel_dir debug)
-	e2e_guest debug debug "$kdir" "$kdir/arch/x86/boot/bzImage" \
-		"" --kmemleak
-fi
+while read -r short kver; do
+	e2e_guest "$short" "stock-$short" "/usr/src/linux-headers-$kver" \
+		"/boot/vmlinuz-$kver" "$kver"
+done < <(stock_kernels)
+# Debian's PREEMPT_RT 6.12: sleeping spinlocks, threaded interrupts.  Its
+# EFI runtime services are off unless asked for (CONFIG_EFI_DISABLE_RUNTIME:
+# firmware calls do not preempt).
+E2E_APPEND=efi=runtime e2e_guest 6.12-rt rt-6.12 "/usr/src/linux-headers-$ST_612_RT_KVER" \
+	"/boot/vmlinuz-$ST_612_RT_KVER" "$ST_612_RT_KVER"
+# Last, the debug kernel, which check.sh may still be building.
+kdir=$(kernel_dir debug)
+e2e_guest debug debug "$kdir" "$kdir/arch/x86/boot/bzImage" \
+	"" --kmemleak
 grep -q '^FAIL' "$out/results/$g" && exit 1
 exit 0

@@ -36,18 +36,15 @@ out=$top/out
 . "$top/scripts/lib.sh"
 flavour=${1:-debug}
 case $flavour in
-debug)	g=kunit verdict=--kmemleak stress_ops= args= ;;
+debug)	g=kunit verdict=--kmemleak stress_ops= ;;
 # KCSAN runs the stress suite at twice the cost: 2000 operations (one
 # round of ~90 s) unless ST_STRESS_OPS says otherwise.  It boots with
 # kmemleak off: the other kernels look for leaks in the same suites, and
-# under KCSAN the scans after the run took two of its seven minutes.  And
-# it skips the single-threaded exhaustive cases (every cut of a record
-# write, every failed allocation: exhaustive=0), which show it no race
-# and took almost half of its run; the other kernels run them.
-kcsan)	g=kcsan verdict=--kcsan stress_ops=2000 args=scheduled_task_kunit.exhaustive=0 ;;
-release) g=kunit-release verdict=--kmemleak stress_ops= args= ;;
-clang)	g=kunit-clang verdict=--kmemleak stress_ops= args= ;;
-6.1)	g=kunit-6.1 verdict=--kmemleak stress_ops= args=
+# under KCSAN the scans after the run took two of its seven minutes.
+kcsan)	g=kcsan verdict=--kcsan stress_ops=2000 ;;
+release) g=kunit-release verdict=--kmemleak stress_ops= ;;
+clang)	g=kunit-clang verdict=--kmemleak stress_ops= ;;
+6.1)	g=kunit-6.1 verdict=--kmemleak stress_ops=
 	if [ -n "${SUITE:-}" ]; then
 		echo "kunit-6.1: SUITE ignored"
 		SUITE=
@@ -93,8 +90,8 @@ kunit_guest() {
 		return
 	fi
 
-	local append="kmemleak=off${args:+ $args}" start rc timeout=900
-	[[ " $* " != *" --kmemleak "* ]] || append="kmemleak=on${args:+ $args}"
+	local append="kmemleak=off" start rc timeout=900
+	[[ " $* " != *" --kmemleak "* ]] || append="kmemleak=on"
 	[ -z "${SUITE:-}" ] || append="$append kunit.filter_glob=$SUITE"
 	# The stress suite's size and seed (tests/guest/kunit.sh hands the
 	# scheduled_task_kunit.* words to insmod); a long run gets the time

@@ -176,10 +176,10 @@ check "rmmod st_sample" rmmod st_sample
 # coming, and a reader reads every attribute of every task, while the
 # client is unbound and bound again.  The debug kernel (KASAN, lockdep,
 # kmemleak) is a hundred times slower at it under TCG (1000 rounds take
-# under 10 s on the stock kernels, one round almost 1 s there): fewer
-# rounds there, enough for every path to run under its checkers.
+# under 10 s on the stock kernels, 100 about 85 s there): fewer rounds
+# there.
 REBINDS=1000
-[ ! -e /sys/kernel/debug/kmemleak ] || REBINDS=40
+[ ! -e /sys/kernel/debug/kmemleak ] || REBINDS=100
 listening=$UEVENT_PID
 uevents_stop
 check "insmod st_sample for the rebinds" load_sample first_result=3 retry_ms=1 persistent=0

@@ -119,18 +119,13 @@ builder() {
 			>>"$out/results/upstream.figures" ;;
 	esac
 }
-# In a process group of its own (set -m), so that a check.sh stopped
-# early (Ctrl-C, a CI timeout) takes the builder and its make with it: a
-# build left running would race the next run's build of the same kernel.
-set -m
+# It stays in check.sh's process group, so a Ctrl-C or a CI job's kill
+# of the group stops its build too.
 (
 	chrt --idle -p 0 "$BASHPID" && renice -n 19 -p "$BASHPID" >/dev/null
 	builder
 ) &
 export ST_BUILDER=$!
-set +m
-trap 'kill -- -"$ST_BUILDER" 2>/dev/null' EXIT
-trap 'exit 130' INT TERM
 
 for g in $groups; do
 	echo "== $g"

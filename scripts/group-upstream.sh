@@ -63,6 +63,9 @@ kunit_args=(--arch=x86_64 --kunitconfig=drivers/misc/scheduled_task
 # And what the =m build changes in that configuration.
 m_opts=(-m SCHEDULED_TASK -m SCHEDULED_TASK_KUNIT_TEST)
 
+# The series' patches, without the cover letter.
+series_patches() { ls "$series"/0*.patch | grep -v '/0000-'; }
+
 # Warnings of a build log that name the service's files (by their place
 # in the tree: the cache's own path has "scheduled_task" in it), and every
 # modpost warning.
@@ -73,7 +76,7 @@ our_warnings() {
 
 # The series, the clean tree with the series applied, and the two builds.
 upstream_build() {
-	local src patches p n w applied kcfg bk bm klog mlog start miss opt kos
+	local src p n w applied kcfg bk bm klog mlog start miss opt kos
 	rm -f "$built"
 	src=$(ksrc)
 	if python3 scripts/upstream.py ${src:+--ksrc "$src"} --out "$series" \
@@ -83,7 +86,6 @@ upstream_build() {
 		result $g FAIL "upstream-series" "$(tail -n 1 "$out/logs/upstream-gen.log")"
 		return 1
 	fi
-	patches=$(ls "$series"/0*.patch | grep -v '/0000-')
 
 	# The clean tree, once: extracted and committed as "base".
 	if ! gitc rev-parse -q --verify base >/dev/null 2>&1; then
@@ -103,7 +105,7 @@ upstream_build() {
 	gitc am --abort >/dev/null 2>&1
 	gitc checkout -q -f -B series base && gitc clean -q -fdx
 	applied=1
-	for p in $patches; do
+	for p in $(series_patches); do
 		n=$(basename "$p")
 		if w=$(gitc am --whitespace=error-all "$p" 2>&1); then
 			result $g PASS "applies $n"
@@ -210,7 +212,7 @@ upstream_run() {
 	. "$built"
 
 	# checkpatch, in the tree (it reads MAINTAINERS and the spelling list).
-	for p in $(ls "$series"/0*.patch | grep -v '/0000-'); do
+	for p in $(series_patches); do
 		n=$(basename "$p")
 		log=$out/logs/checkpatch-$n.log
 		(cd "$tree" && perl scripts/checkpatch.pl --strict "$p") >"$log" 2>&1
